@@ -1,0 +1,1 @@
+"""Amparo: protecting migrants before, during and after a crisis."""

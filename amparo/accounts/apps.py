@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "amparo.accounts"
+    label = "accounts"
+    verbose_name = _("Organizations and access")
+
+    def ready(self) -> None:
+        from amparo.accounts import access  # noqa: F401  (registers access rules)
+        from amparo.core import ui
+
+        ui.add_nav("accounts:agreements", _("Data sharing"), roles=None, order=80)
+        ui.add_nav("accounts:audit", _("Audit log"), roles={"org_admin", "supervisor"}, order=90)

@@ -1,0 +1,65 @@
+"""Codes shared by every app (../shared/design/DOMAIN.md): one list, the same everywhere."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ORG_ADMIN = "org_admin", _("Organization administrator")
+    CONSULAR_OFFICER = "consular_officer", _("Consular officer")
+    MIGRATION_OFFICER = "migration_officer", _("Migration officer")
+    CIVIL_PROTECTION_COORDINATOR = "civil_protection_coordinator", _("Civil-protection coordinator")
+    CASE_WORKER = "case_worker", _("Case worker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    PROVIDER_STAFF = "provider_staff", _("Service-provider staff")
+    ANALYST = "analyst", _("Analyst")
+
+
+class OrganizationKind(models.TextChoices):
+    CONSULATE = "consulate", _("Consulate")
+    MIGRATION_AUTHORITY = "migration_authority", _("Migration authority")
+    ASYLUM_AUTHORITY = "asylum_authority", _("Asylum and refugee authority")
+    CIVIL_PROTECTION = "civil_protection", _("Civil protection")
+    CHILD_PROTECTION = "child_protection", _("Child protection authority")
+    SHELTER = "shelter", _("Shelter")
+    HEALTH = "health", _("Health service")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    NGO = "ngo", _("Non-governmental organization")
+    UN_AGENCY = "un_agency", _("UN agency")
+
+
+class ConsentPurpose(models.TextChoices):
+    CRISIS_ALERTS = "crisis_alerts", _("Crisis alerts and check-ins")
+    REFERRALS = "referrals", _("Referral to services")
+    SHARING_HOST_AUTHORITIES = "sharing_host_authorities", _("Sharing with host authorities")
+    RETENTION_AFTER_CASE = "retention_after_case", _("Keeping data after the case ends")
+
+
+class RecordStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    DECEASED = "deceased", _("Deceased")
+    LEFT_COUNTRY = "left_country", _("Left the country")
+    MERGED = "merged", _("Merged")
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logged out")
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset requested")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    VIEW = "view", _("Viewed a record")
+    VIEW_SENSITIVE = "view_sensitive", _("Viewed sensitive data")
+    SEARCH = "search", _("Searched")
+    EXPORT = "export", _("Exported")
+    IMPORT = "import", _("Imported")
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    STATUS_CHANGE = "status_change", _("Status changed")
+    MERGE = "merge", _("Merged")
+    UNMERGE = "unmerge", _("Merge undone")
+    SHARE = "share", _("Shared")
+    REVOKE = "revoke", _("Revoked")
+    SEND = "send", _("Sent")
+    ACCESS_DENIED = "access_denied", _("Access denied")

@@ -1,0 +1,259 @@
+"""The access policy: the single place that answers "which records may this user see or change?".
+
+Every query that lists or fetches people, crises, referrals or cases starts here, e.g.
+`Person.objects.visible_to(user)` or `policy.visible(user, Crisis)`. Apps plug their models in
+with `register(model, names=..., counts=...)` in their `access.py` (imported by their AppConfig),
+and may widen another app's rule with `extend(model, rule)` (protection lets a provider see the
+people referred to it). Rules return a `Q` for one `Principal`.
+
+Two scopes per model:
+- `visible`: records shown by name (lists, detail pages, exports, the API);
+- `countable`: records that may be counted in aggregates (an analyst's dashboards; people under a
+  data-sharing agreement who did not consent to sharing count, but are never named).
+
+The principal carries the user's memberships (organization, role) computed once per request.
+The command line acts as the system principal (`cli:<command>`), which sees everything, unless it
+runs `--as USERNAME`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+
+from amparo.accounts.codes import OrganizationKind, Role
+
+NOTHING = Q(pk__in=[])
+EVERYTHING = Q()
+
+# Roles that see sensitive fields (migratory status, protection profiles, health). Migration and
+# civil-protection staff are left out on purpose: protection data never serves enforcement.
+SENSITIVE_ROLES = frozenset({Role.CONSULAR_OFFICER, Role.CASE_WORKER, Role.SUPERVISOR})
+# Roles that see people by name at all (analysts see aggregates only).
+NAMING_ROLES = frozenset(set(Role) - {Role.ANALYST})
+# Roles that may register and edit people of their organization.
+REGISTRY_WRITERS = frozenset(
+    {Role.CONSULAR_OFFICER, Role.MIGRATION_OFFICER, Role.CASE_WORKER, Role.SUPERVISOR, Role.PROVIDER_STAFF}
+)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One membership, flattened: what the rules need to know about an organization and a role."""
+
+    organization_id: int
+    role: str
+    kind: str
+    country: str
+    served_nationality: str
+    jurisdiction_country: str
+    jurisdiction_subdivisions: tuple[str, ...]
+
+    @property
+    def is_consulate(self) -> bool:
+        return self.kind == OrganizationKind.CONSULATE
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a user with their seats, or the system actor of a command."""
+
+    user: Any
+    label: str
+    seats: tuple[Seat, ...] = ()
+    is_system: bool = False
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def seats_with(self, roles: Iterable[str]) -> tuple[Seat, ...]:
+        roles = frozenset(roles)
+        return tuple(s for s in self.seats if s.role in roles)
+
+    def organization_ids(self, roles: Iterable[str] | None = None) -> set[int]:
+        seats = self.seats if roles is None else self.seats_with(roles)
+        return {s.organization_id for s in seats}
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_system or any(s.role in roles for s in self.seats)
+
+    @property
+    def roles(self) -> set[str]:
+        return {s.role for s in self.seats}
+
+    @property
+    def sees_sensitive(self) -> bool:
+        return self.is_system or bool(self.roles & SENSITIVE_ROLES)
+
+    @property
+    def sees_names(self) -> bool:
+        return self.is_system or bool(self.roles & NAMING_ROLES)
+
+    @property
+    def organization(self):
+        """The user's first organization (most users have exactly one)."""
+        if "organization" not in self._cache:
+            from amparo.accounts.models import Organization
+
+            ids = [s.organization_id for s in self.seats]
+            self._cache["organization"] = Organization.objects.filter(pk__in=ids[:1]).first()
+        return self._cache["organization"]
+
+    def received_agreements(self, *, naming: bool = True):
+        """Active data-sharing agreements received by this principal's organizations: by the
+        seats that see names (naming=True) or by any seat, analysts included (for aggregates)."""
+        key = ("agreements", naming)
+        if key not in self._cache:
+            from amparo.accounts.models import DataSharingAgreement
+
+            orgs = self.organization_ids(NAMING_ROLES) if naming else self.organization_ids()
+            self._cache[key] = list(
+                DataSharingAgreement.objects.active().filter(recipient_id__in=orgs).select_related("recipient")
+            )
+        return self._cache[key]
+
+
+def system_principal(label: str = "cli:system") -> Principal:
+    return Principal(user=None, label=label, is_system=True)
+
+
+def principal_for(user) -> Principal:
+    """The principal of a user (cached on the user object for the request's life)."""
+    if isinstance(user, Principal):
+        return user
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Principal(user=None, label="anonymous")
+    cached = getattr(user, "_amparo_principal", None)
+    if cached is not None:
+        return cached
+    from amparo.accounts.models import Membership
+
+    seats = tuple(
+        Seat(
+            organization_id=m.organization_id,
+            role=m.role,
+            kind=m.organization.kind,
+            country=m.organization.country,
+            served_nationality=m.organization.served_nationality,
+            jurisdiction_country=m.organization.jurisdiction_country,
+            jurisdiction_subdivisions=tuple(m.organization.jurisdiction_subdivisions or ()),
+        )
+        for m in Membership.objects.filter(user=user, is_active=True, organization__is_active=True).select_related(
+            "organization"
+        )
+    )
+    principal = Principal(user=user, label=user.get_username(), seats=seats, is_system=False)
+    user._amparo_principal = principal
+    return principal
+
+
+# --- Rule registry -------------------------------------------------------------------------
+
+Rule = Callable[[Principal], Q]
+
+
+@dataclass
+class _ModelRules:
+    names: Rule
+    counts: Rule | None = None
+    extensions: list[Rule] = field(default_factory=list)
+
+
+_rules: dict[type[models.Model], _ModelRules] = {}
+
+
+def register(model: type[models.Model], *, names: Rule, counts: Rule | None = None) -> None:
+    """Declare who sees `model` by name (`names`) and in aggregates (`counts`, default: names)."""
+    _rules[model] = _ModelRules(names=names, counts=counts)
+
+
+def extend(model: type[models.Model], rule: Rule) -> None:
+    """Widen `model`'s named visibility with another app's rule (OR-ed)."""
+    _rules[model].extensions.append(rule)
+
+
+def _rules_for(model: type[models.Model]) -> _ModelRules:
+    model = model._meta.concrete_model
+    try:
+        return _rules[model]
+    except KeyError:
+        raise LookupError(f"no access rule registered for {model._meta.label}") from None
+
+
+def names_q(principal: Principal, model: type[models.Model]) -> Q:
+    if principal.is_system:
+        return EVERYTHING
+    rules = _rules_for(model)
+    q = rules.names(principal)
+    for extra in rules.extensions:
+        q |= extra(principal)
+    return q
+
+
+def visible(user, model_or_queryset) -> models.QuerySet:
+    """Records `user` may see by name."""
+    qs = _queryset(model_or_queryset)
+    principal = principal_for(user)
+    if principal.is_system:
+        return qs
+    if not principal.seats:
+        return qs.none()
+    return qs.filter(names_q(principal, qs.model))
+
+
+def countable(user, model_or_queryset) -> models.QuerySet:
+    """Records `user` may count in aggregates (never list these by name)."""
+    qs = _queryset(model_or_queryset)
+    principal = principal_for(user)
+    if principal.is_system:
+        return qs
+    if not principal.seats:
+        return qs.none()
+    rules = _rules_for(qs.model)
+    q = (rules.counts or rules.names)(principal)
+    return qs.filter(q | names_q(principal, qs.model))
+
+
+def get_visible_or_404(user, model_or_queryset, **lookup):
+    """The scoped fetch every view starts with: 404 when absent or not the user's to see (so a
+    record's existence is not revealed to someone who may not see it)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(visible(user, model_or_queryset), **lookup)
+
+
+def require(condition: bool, message: str = "") -> None:
+    if not condition:
+        raise PermissionDenied(message)
+
+
+def _queryset(model_or_queryset) -> models.QuerySet:
+    if isinstance(model_or_queryset, models.QuerySet):
+        return model_or_queryset
+    return model_or_queryset._default_manager.all()
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Mix into a model's queryset so `Model.objects.visible_to(user)` reads naturally."""
+
+    def visible_to(self, user):
+        return visible(user, self)
+
+    def countable_by(self, user):
+        return countable(user, self)
+
+
+# --- Organizations and agreements themselves ------------------------------------------------
+
+
+def can_manage_organization(user, organization) -> bool:
+    principal = principal_for(user)
+    return principal.is_system or organization.pk in principal.organization_ids([Role.ORG_ADMIN])
+
+
+def can_write_registry(user, organization_id: int) -> bool:
+    principal = principal_for(user)
+    return principal.is_system or organization_id in principal.organization_ids(REGISTRY_WRITERS)

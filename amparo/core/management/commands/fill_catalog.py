@@ -1,0 +1,40 @@
+"""`amparo fill-catalog LANG FILE.json`: write translations from a JSON object {msgid: msgstr}
+into every catalog of LANG (the msgid must already be there: run makemessages first). A
+developer's tool for adding translations in bulk; it never overwrites with an empty string."""
+
+import json
+from pathlib import Path
+
+import polib
+from django.core.management.base import BaseCommand
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+class Command(BaseCommand):
+    help = "Fill a language's catalogs from a JSON file of msgid → msgstr."
+
+    def add_arguments(self, parser):
+        parser.add_argument("language")
+        parser.add_argument("json_file")
+
+    def handle(self, *args, language, json_file, **options):
+        table = json.loads(Path(json_file).read_text(encoding="utf-8"))
+        for po_path in sorted(ROOT.glob(f"**/locale/{language}/LC_MESSAGES/django.po")):
+            catalog = polib.pofile(str(po_path))
+            filled = 0
+            for entry in catalog:
+                value = table.get(entry.msgid)
+                if value:
+                    if entry.msgid_plural and isinstance(value, list):
+                        entry.msgstr_plural = dict(enumerate(value))
+                    elif not entry.msgid_plural:
+                        entry.msgstr = value
+                    else:
+                        continue
+                    if "fuzzy" in entry.flags:
+                        entry.flags.remove("fuzzy")
+                    filled += 1
+            catalog.save()
+            missing = sum(1 for e in catalog if not e.translated() and not e.obsolete)
+            self.stdout.write(f"{po_path.relative_to(ROOT)}: {filled} filled, {missing} still untranslated")

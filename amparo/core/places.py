@@ -1,0 +1,63 @@
+"""Countries, subdivisions and time zones: thin helpers over pycountry and the tz database."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+
+# The region's capitals' zones; anything else falls back to the tz database's zone.tab.
+_REGION_ZONES = {
+    "MX": "America/Mexico_City",
+    "GT": "America/Guatemala",
+    "HN": "America/Tegucigalpa",
+    "SV": "America/El_Salvador",
+    "NI": "America/Managua",
+    "CR": "America/Costa_Rica",
+    "PA": "America/Panama",
+    "BZ": "America/Belize",
+    "CU": "America/Havana",
+    "DO": "America/Santo_Domingo",
+    "HT": "America/Port-au-Prince",
+    "JM": "America/Jamaica",
+    "CO": "America/Bogota",
+    "VE": "America/Caracas",
+    "EC": "America/Guayaquil",
+    "US": "America/New_York",
+    "BR": "America/Sao_Paulo",
+}
+
+
+@lru_cache(maxsize=1)
+def _zone_tab() -> dict[str, str]:
+    zones: dict[str, str] = {}
+    path = Path("/usr/share/zoneinfo/zone.tab")
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                parts = line.split("\t")
+                zones.setdefault(parts[0], parts[2])
+    return zones
+
+
+def default_time_zone(country: str) -> str:
+    country = (country or "").upper()
+    return _REGION_ZONES.get(country) or _zone_tab().get(country) or "UTC"
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=(code or "").upper())
+    return country.name if country else code
+
+
+def is_country_code(code: str) -> bool:
+    return bool(code) and pycountry.countries.get(alpha_2=code.upper()) is not None
+
+
+def is_subdivision_code(code: str) -> bool:
+    return bool(code) and pycountry.subdivisions.get(code=code.upper()) is not None
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])

@@ -1,0 +1,15 @@
+"""URL map: each app mounts its own urls module; the API lives under /api/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("", include("amparo.core.urls")),
+    path("accounts/", include("amparo.accounts.urls")),
+    path("registry/", include("amparo.registry.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("api/", include("amparo.api.urls")),
+]
