@@ -46,6 +46,11 @@ INSTALLED_APPS = [
     "amparo.core",
     "amparo.accounts",
     "amparo.registry",
+    "amparo.matching",
+    "amparo.crises",
+    "amparo.messaging",
+    "amparo.protection",
+    "amparo.cases",
 ]
 
 MIDDLEWARE = [
