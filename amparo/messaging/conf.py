@@ -10,6 +10,7 @@ from amparo.env import env_int, env_str
 _DEFAULTS = {
     "MESSAGING_LEASE_S": lambda: env_int("AMPARO_MESSAGING_LEASE_S", 60),
     "MESSAGING_BATCH": lambda: env_int("AMPARO_MESSAGING_BATCH", 50),
+    "MESSAGING_SEND_GROUP": lambda: env_int("AMPARO_MESSAGING_SEND_GROUP", 10),
     "MESSAGING_MAX_ATTEMPTS": lambda: env_int("AMPARO_MESSAGING_MAX_ATTEMPTS", 8),
     "MESSAGING_RETRY_BASE_S": lambda: float(env_str("AMPARO_MESSAGING_RETRY_BASE_S", "5")),
     "MESSAGING_RETRY_CAP_S": lambda: float(env_str("AMPARO_MESSAGING_RETRY_CAP_S", "900")),

@@ -9,8 +9,10 @@ Several workers run at once safely: a batch is claimed by one conditional UPDATE
 Healthchecks' sendalerts does; on PostgreSQL the candidates are picked with FOR UPDATE SKIP
 LOCKED), and every later write is conditional on still holding the claim.
 
-Exactly once, as far as a provider allows: each row moves to `sending` in its own committed
-UPDATE just before its request, and to `sent` right after. A worker killed
+Exactly once, as far as a provider allows: a small group of rows (MESSAGING_SEND_GROUP, 10)
+moves to `sending` in one committed UPDATE just before their requests, and the successes to
+`sent` in one UPDATE right after (two commits per ten messages, not two per message). A worker
+killed
 - before `sending`: the lease expires and the row is claimed again (nothing was sent);
 - between `sending` and `sent`: the row is found `sending` with an expired lease and marked
   `uncertain`; before the next attempt the adapter's policy applies: "resend" with the same
@@ -39,7 +41,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Min
+from django.db.models import Case, F, Min, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -168,51 +170,73 @@ def _mine(message: Message, worker: str):
     return Message.objects.filter(pk=message.pk, claimed_by=worker, status=MessageStatus.SENDING)
 
 
-def send_one(message: Message, adapter, *, worker: str, stats: Stats) -> None:
-    now = timezone.now()
-    started = Message.objects.filter(pk=message.pk, claimed_by=worker, status=MessageStatus.CLAIMED).update(
-        status=MessageStatus.SENDING,
-        attempts=F("attempts") + 1,
-        last_attempt_at=now,
-        claimed_until=now + lease(),
-    )
-    if not started:
-        return  # our lease expired and someone else has it
-    message.attempts += 1
-    previous_attempt = message.last_attempt_at or message.created_at
-    message.last_attempt_at = now
+def _attempt(message: Message, adapter, previous_attempt: datetime) -> SendResult:
+    """One attempt on the wire, after the uncertain-attempt policy when it applies."""
     outgoing = _outgoing(message)
-    try:
-        result: SendResult | None = None
-        if message.uncertain:
-            policy = adapter.on_uncertain
-            if policy == "give_up":
-                raise SendError(
-                    "uncertain",
-                    "an earlier attempt may have reached the provider, which cannot deduplicate: "
-                    "check with the provider before sending again",
-                    transient=False,
-                )
-            if policy == "lookup":
-                result = adapter.lookup(outgoing, previous_attempt)
-        if result is None:
-            result = adapter.send(outgoing)
-    except SendError as error:
-        _record_error(message, error, worker=worker, stats=stats)
-        return
-    status = MessageStatus.DELIVERED if result.status == "delivered" else MessageStatus.SENT
+    if message.uncertain:
+        if adapter.on_uncertain == "give_up":
+            raise SendError(
+                "uncertain",
+                "an earlier attempt may have reached the provider, which cannot deduplicate: "
+                "check with the provider before sending again",
+                transient=False,
+            )
+        if adapter.on_uncertain == "lookup":
+            found = adapter.lookup(outgoing, previous_attempt)
+            if found is not None:
+                return found
+    return adapter.send(outgoing)
+
+
+def send_group(messages: list[Message], adapter, *, worker: str, stats: Stats, pace=None) -> None:
+    """Send a small group: one committed UPDATE marks the whole group `sending` (the rows a crash
+    could leave uncertain), each message goes on the wire, and one UPDATE records the successes.
+    Errors are recorded one by one. `pace(i)` waits for the i-th message's rate-limit slot."""
+    now = timezone.now()
+    ids = [m.pk for m in messages]
+    previous = {m.pk: m.last_attempt_at or m.created_at for m in messages}
+    started = Message.objects.filter(pk__in=ids, claimed_by=worker, status=MessageStatus.CLAIMED).update(
+        status=MessageStatus.SENDING, attempts=F("attempts") + 1, last_attempt_at=now, claimed_until=now + lease()
+    )
+    if started != len(ids):  # a lease expired under us: keep only the rows still ours
+        ours = set(
+            Message.objects.filter(pk__in=ids, claimed_by=worker, status=MessageStatus.SENDING).values_list(
+                "pk", flat=True
+            )
+        )
+        messages = [m for m in messages if m.pk in ours]
+    sent: list[tuple[Message, SendResult]] = []
+    for i, message in enumerate(messages):
+        if pace is not None:
+            pace(i)
+        message.attempts += 1
+        message.last_attempt_at = now
+        try:
+            sent.append((message, _attempt(message, adapter, previous[message.pk])))
+        except SendError as error:
+            _record_error(message, error, worker=worker, stats=stats)
+    if sent:
+        _record_sent(sent, worker=worker)
+        stats.sent += len(sent)
+
+
+def _record_sent(sent: list[tuple[Message, SendResult]], *, worker: str) -> None:
     done = timezone.now()
-    _mine(message, worker).update(
-        status=status,
-        provider_id=result.provider_id[:80],
+    delivered = [m.pk for m, r in sent if r.status == "delivered"]
+    Message.objects.filter(pk__in=[m.pk for m, _ in sent], claimed_by=worker, status=MessageStatus.SENDING).update(
+        status=Case(When(pk__in=delivered, then=Value(MessageStatus.DELIVERED)), default=Value(MessageStatus.SENT)),
+        provider_id=Case(*(When(pk=m.pk, then=Value(r.provider_id[:80])) for m, r in sent)),
         sent_at=done,
-        delivered_at=done if status == MessageStatus.DELIVERED else None,
+        delivered_at=Case(When(pk__in=delivered, then=Value(done)), default=None),
         uncertain=False,
         claimed_until=EPOCH,
         error_code="",
         error_detail="",
     )
-    stats.sent += 1
+
+
+def send_one(message: Message, adapter, *, worker: str, stats: Stats) -> None:
+    send_group([message], adapter, worker=worker, stats=stats)
 
 
 def _record_error(message: Message, error: SendError, *, worker: str, stats: Stats) -> None:
@@ -305,12 +329,16 @@ def process(batch: list[Message], *, worker: str, sleep=time.sleep) -> Stats:
             continue
         adapter = adapter_for(messages[0].channel)
         start, rate = reserve_slots(channel_id, len(messages))
+        group = conf.get("MESSAGING_SEND_GROUP")
         try:
-            for i, message in enumerate(messages):
-                wait = (start + timedelta(seconds=i / rate) - timezone.now()).total_seconds()
-                if wait > 0:
-                    sleep(wait)
-                send_one(message, adapter, worker=worker, stats=stats)
+            for offset in range(0, len(messages), group):
+
+                def pace(i, offset=offset, start=start, rate=rate):
+                    wait = (start + timedelta(seconds=(offset + i) / rate) - timezone.now()).total_seconds()
+                    if wait > 0:
+                        sleep(wait)
+
+                send_group(messages[offset : offset + group], adapter, worker=worker, stats=stats, pace=pace)
         finally:
             adapter.close()
     return stats

@@ -78,7 +78,7 @@ class ProviderEmulator:
         self._storm: tuple[float, random.Random, tuple[str, ...]] | None = None
         self.permanent_failures: dict[str, int] = {}  # number -> Twilio error code
         self.requests = Counter()  # answers given, by status code or fault
-        self._server = ThreadingHTTPServer((host, port), self._handler())
+        self._server = _Server((host, port), self._handler())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -211,6 +211,7 @@ class ProviderEmulator:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body leave at once, as a real server's do
 
             def log_message(self, *args):  # quiet
                 pass
@@ -383,6 +384,15 @@ class ProviderEmulator:
                 return self._reply(201, {"id": item.id, "status": "accepted"})
 
         return Handler
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A client that vanishes (a killed worker) is part of the game: no traceback."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _twilio_error(code: int, message: str, status: int) -> dict:

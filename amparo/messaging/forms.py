@@ -31,6 +31,11 @@ class BroadcastForm(forms.Form):
         label=_("Only people whose welfare status is"), required=False, widget=forms.CheckboxSelectMultiple
     )
     no_reply = forms.BooleanField(label=_("Only people who have not replied yet"), required=False)
+    q = forms.CharField(
+        label=_("Registry search"), max_length=200, required=False,
+        help_text=_("a name, phone or document number, as in the registry's search"),
+    )  # fmt: skip
+    municipality = forms.CharField(label=_("Municipality"), max_length=120, required=False)
     nationality = forms.CharField(label=_("Nationality (ISO code)"), max_length=2, required=False)
     country = forms.CharField(label=_("Country where they are (ISO code)"), max_length=2, required=False)
     subdivisions = forms.CharField(
@@ -75,6 +80,9 @@ class BroadcastForm(forms.Form):
             audience["country"] = data["country"].upper()
         if data.get("subdivisions"):
             audience["subdivisions"] = _codes(data["subdivisions"])
+        search = {k: data[k].strip() for k in ("q", "municipality") if data.get(k, "").strip()}
+        if search:
+            audience["search"] = search
         if data.get("welfare_status"):
             audience["welfare_status"] = list(data["welfare_status"])
         if data.get("no_reply"):

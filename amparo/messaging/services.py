@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction, Role
 from amparo.accounts.models import Organization
-from amparo.messaging.audience import build_messages, plan_broadcast
+from amparo.messaging.audience import outbox_rows, plan_broadcast, write_outbox
 from amparo.messaging.models import (
     LANGUAGES,
     Broadcast,
     BroadcastStatus,
     Channel,
-    Message,
     MessageStatus,
     Template,
     TemplatePurpose,
@@ -240,21 +239,20 @@ def _queue(principal, broadcast: Broadcast, *, request=None) -> int:
     """Fill the outbox: plan again (consent may have changed since the preview), then one
     bulk insert. Dispatch starts when the transaction commits."""
     plan = plan_broadcast(principal, broadcast)
-    messages = build_messages(broadcast, plan)
-    Message.objects.bulk_create(messages, batch_size=2000)
+    count = write_outbox(outbox_rows(broadcast, plan))
     broadcast.preview = plan.summary()
-    broadcast.recipients = len(messages)
+    broadcast.recipients = count
     broadcast.sent_at = timezone.now()
     broadcast.save(update_fields=["preview", "recipients", "sent_at"])
     audit.record(
         principal, AuditAction.SEND, broadcast, request=request, organization=broadcast.organization,
-        summary=f"broadcast queued {broadcast.title}", recipients=len(messages),
+        summary=f"broadcast queued {broadcast.title}", recipients=count,
         by_channel=dict(plan.by_channel), unreachable=dict(plan.unreachable),
     )  # fmt: skip
     from amparo.messaging.tasks import schedule_dispatch
 
     transaction.on_commit(schedule_dispatch)
-    return len(messages)
+    return count
 
 
 @transaction.atomic

@@ -1,14 +1,15 @@
-"""A small HTTP client on the standard library that turns every failure into a SendError with
-the right transient/uncertain flags (so each adapter does not repeat this)."""
+"""A small HTTP client on the standard library (one kept-alive connection per thread and host)
+that turns every failure into a SendError with the right transient/uncertain flags, so each
+adapter does not repeat this. Redirects are not followed."""
 
 from __future__ import annotations
 
 import http.client
 import json
 import socket
-import urllib.error
-import urllib.request
+import threading
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from amparo.messaging.channels.base import SendError
 
@@ -26,36 +27,65 @@ class Response:
             return {}
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
+_pool = threading.local()
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+def _connection(scheme: str, netloc: str, timeout: float) -> tuple[http.client.HTTPConnection, bool]:
+    """A kept-alive connection for this thread (and whether it is fresh)."""
+    conns = getattr(_pool, "conns", None)
+    if conns is None:
+        conns = _pool.conns = {}
+    conn = conns.get((scheme, netloc))
+    if conn is not None and conn.sock is not None:
+        conn.sock.settimeout(timeout)
+        return conn, False
+    cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+    conn = cls(netloc, timeout=timeout)
+    conns[(scheme, netloc)] = conn
+    return conn, True
+
+
+def _drop(scheme: str, netloc: str) -> None:
+    conn = getattr(_pool, "conns", {}).pop((scheme, netloc), None)
+    if conn is not None:
+        conn.close()
 
 
 def request(method: str, url: str, *, data: bytes | None = None, headers: dict | None = None, timeout: float = 10):
-    """Perform one request. Connection refused: transient and certain (nothing was sent).
-    Timeout or dropped connection once the request was written: transient and uncertain."""
-    if not url.startswith(("http://", "https://")):
+    """Perform one request on a kept-alive connection. Connection refused: transient and certain
+    (nothing was sent). Timeout or dropped connection once the request was written: transient and
+    uncertain (the provider may have accepted it)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SendError("config", f"not an http(s) address: {url!r}", transient=False)
-    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)  # noqa: S310
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    conn, fresh = _connection(parts.scheme, parts.netloc, timeout)
+    if fresh:
+        try:
+            conn.connect()
+            conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except (ConnectionRefusedError, socket.gaierror) as exc:
+            _drop(parts.scheme, parts.netloc)
+            raise SendError("unreachable", str(exc), transient=True) from exc
+        except (TimeoutError, OSError) as exc:
+            _drop(parts.scheme, parts.netloc)
+            raise SendError("unreachable", f"cannot connect: {exc}", transient=True) from exc
     try:
-        with _opener.open(req, timeout=timeout) as resp:
-            return Response(resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read())
-    except urllib.error.HTTPError as exc:
-        return Response(exc.code, {k.lower(): v for k, v in (exc.headers or {}).items()}, exc.read() or b"")
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, ConnectionRefusedError | socket.gaierror):
-            raise SendError("unreachable", str(reason), transient=True) from exc
-        if isinstance(reason, TimeoutError | socket.timeout):
-            raise SendError("timeout", str(reason), transient=True, uncertain=True) from exc
-        raise SendError("network", str(reason), transient=True, uncertain=True) from exc
+        conn.request(method, path, body=data, headers=headers or {})
+        resp = conn.getresponse()
+        body = resp.read()
     except TimeoutError as exc:
+        _drop(parts.scheme, parts.netloc)
         raise SendError("timeout", "no answer in time", transient=True, uncertain=True) from exc
-    except (http.client.RemoteDisconnected, ConnectionResetError, http.client.IncompleteRead, OSError) as exc:
-        raise SendError("dropped", f"connection dropped: {exc}", transient=True, uncertain=True) from exc
+    except (http.client.HTTPException, OSError) as exc:
+        _drop(parts.scheme, parts.netloc)
+        raise SendError("dropped", f"connection dropped: {exc!r}", transient=True, uncertain=True) from exc
+    response = Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, body)
+    if resp.will_close:
+        _drop(parts.scheme, parts.netloc)
+    return response
 
 
 def retry_after(resp: Response) -> float | None:

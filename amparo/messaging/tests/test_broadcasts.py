@@ -172,3 +172,17 @@ def test_the_outbox_is_filled_in_bulk(
     assert broadcast.messages.count() == 30
     keys = set(broadcast.messages.values_list("idempotency_key", flat=True))
     assert len(keys) == 30
+
+
+def test_a_saved_registry_search_audience(officer, consulate, twilio_sms, checkin_template, migrant):
+    wanted = migrant(phone="+525512340001", given_names="Wilna", first_surname="Pierre")
+    migrant(phone="+525512340002", given_names="María", first_surname="López")
+    broadcast = services.create_broadcast(
+        actor=officer,
+        organization=consulate,
+        title="x",
+        template=checkin_template,
+        audience={"search": {"q": "pierre"}},
+    )
+    services.confirm_broadcast(actor=officer, broadcast=broadcast)
+    assert list(broadcast.messages.values_list("person_id", flat=True)) == [wanted.pk]

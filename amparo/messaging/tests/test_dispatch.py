@@ -261,3 +261,16 @@ def test_a_429_pushes_the_channel_back_for_every_worker(
     dispatch.run(budget_s=5, sleep=lambda s: None)
     twilio_sms.refresh_from_db()
     assert twilio_sms.next_slot_at > timezone.now() + timedelta(seconds=25)
+
+
+def test_the_dispatch_command_sends_what_is_due(officer, consulate, twilio_sms, checkin_template, migrant, emulator):
+    import io
+
+    from django.core.management import call_command
+
+    _people(migrant, 3)
+    _send_broadcast(officer, consulate, checkin_template)
+    out = io.StringIO()
+    call_command("dispatch_outbox", "--budget", "10", stdout=out)
+    assert "sent 3" in out.getvalue()
+    assert len(emulator.accepted()) == 3
