@@ -95,9 +95,7 @@ def compare_given(a: tuple, b: tuple) -> tuple[int, Reason]:
     for ra in ca:
         for rb in cb:
             short, long_ = (ra, rb) if len(ra) < len(rb) else (rb, ra)
-            if len(short) < len(long_) and tuple(map(n.phonetic, long_[: len(short)])) == tuple(
-                map(n.phonetic, short)
-            ):
+            if len(short) < len(long_) and tuple(map(n.phonetic, long_[: len(short)])) == tuple(map(n.phonetic, short)):
                 sd, ld = (da, db) if short is ra else (db, da)
                 return lv["compound"], ("compound", {"a": sd, "b": ld})
     if _similar(" ".join(ca[0]), " ".join(cb[0])) or (
