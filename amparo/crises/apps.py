@@ -6,3 +6,22 @@ class CrisesConfig(AppConfig):
     name = "amparo.crises"
     label = "crises"
     verbose_name = _("Crises")
+
+    def ready(self) -> None:
+        from amparo.core import ui
+        from amparo.crises import access  # noqa: F401  (registers the access rules)
+
+        ui.add_nav("crises:crisis_list", _("Crises"), roles=None, order=30)
+        ui.add_home_card("crises/_home_card.html", roles=None, order=30)
+
+    # --- Hooks called by the matching app when two person records are merged --------------------
+
+    def merge_person(self, *, survivor, merged, actor) -> dict:
+        from amparo.crises.merge import merge_person
+
+        return merge_person(survivor=survivor, merged=merged, actor=actor)
+
+    def unmerge_person(self, *, survivor, merged, moved: dict, actor) -> None:
+        from amparo.crises.merge import unmerge_person
+
+        unmerge_person(survivor=survivor, merged=merged, moved=moved, actor=actor)

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from amparo.crises import views
 
 app_name = "crises"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.crisis_list, name="crisis_list"),
+]

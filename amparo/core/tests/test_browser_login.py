@@ -20,7 +20,7 @@ def test_consular_officer_signs_in_and_switches_to_spanish(page, live_server, ma
     page.click("button[type=submit]")
     page.wait_for_selector("text=Welcome, Lucía")
     page.select_option("#language-select", "es")
-    page.wait_for_selector("text=Bienvenida/o, Lucía")
+    page.wait_for_selector("text=Le damos la bienvenida, Lucía")
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.locator("text=Cerrar sesión").is_visible()
     page.screenshot(path=str(output_dir / "home-es.png"), full_page=True)

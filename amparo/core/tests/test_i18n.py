@@ -1,5 +1,9 @@
 """Spanish first, English complete, French, Haitian Creole and Portuguese present."""
 
+import re
+from pathlib import Path
+
+import polib
 import pytest
 from django.utils import translation
 from django.utils.translation import get_language_info
@@ -28,3 +32,26 @@ def test_language_switcher_sets_the_language(client):
 def test_other_catalogs_exist_and_translate(code):
     with translation.override(code):
         assert translation.gettext("Sign in") != "Sign in"
+
+
+SHELL_CATALOG = Path(__file__).resolve().parents[2] / "locale"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
+
+
+def _catalog(code: str) -> polib.POFile:
+    return polib.pofile(str(SHELL_CATALOG / code / "LC_MESSAGES" / "django.po"))
+
+
+@pytest.mark.parametrize("code", ["es", "fr", "ht", "pt"])
+def test_shell_catalog_is_complete(code):
+    """Spanish (and the other languages migrants and officials read) has every shell string
+    translated and none left fuzzy: refresh with makemessages, then fill with fill-catalog."""
+    catalog = _catalog(code)
+    missing = [e.msgid for e in catalog if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+    assert missing == [], f"{len(missing)} untranslated in the {code} shell catalog, e.g. {missing[:5]}"
+
+
+@pytest.mark.parametrize("code", ["es", "fr", "ht", "pt"])
+def test_translations_keep_their_placeholders(code):
+    for entry in _catalog(code).translated_entries():
+        assert sorted(PLACEHOLDER.findall(entry.msgstr)) == sorted(PLACEHOLDER.findall(entry.msgid)), entry.msgid

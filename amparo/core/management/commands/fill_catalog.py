@@ -1,6 +1,9 @@
 """`amparo fill-catalog LANG FILE.json`: write translations from a JSON object {msgid: msgstr}
 into every catalog of LANG (the msgid must already be there: run makemessages first). A
-developer's tool for adding translations in bulk; it never overwrites with an empty string."""
+developer's tool for adding translations in bulk; it never overwrites with an empty string.
+
+`--only DIR` limits it to the catalogs under DIR (e.g. `--only amparo/locale` for the shell's own
+catalog, `--only amparo/crises`), so filling one app's strings never rewrites another app's file."""
 
 import json
 from pathlib import Path
@@ -17,10 +20,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("language")
         parser.add_argument("json_file")
+        parser.add_argument("--only", default="", help="only the catalogs under this folder")
 
-    def handle(self, *args, language, json_file, **options):
+    def handle(self, *args, language, json_file, only, **options):
         table = json.loads(Path(json_file).read_text(encoding="utf-8"))
+        within = Path(only).resolve() if only else None
         for po_path in sorted(ROOT.glob(f"**/locale/{language}/LC_MESSAGES/django.po")):
+            if within is not None and not po_path.resolve().is_relative_to(within):
+                continue
             catalog = polib.pofile(str(po_path))
             filled = 0
             for entry in catalog:

@@ -1,0 +1,66 @@
+"""Who sees crises and welfare (plugged into accounts.policy).
+
+- Crises (hazard areas, phases) are shared knowledge: every member of an active organization sees
+  them; opening and changing one is for CRISIS_MANAGERS.
+- A welfare status is named exactly when its person is (registry's rule); it is counted when its
+  person is countable, and a civil-protection organization counts every affected person in its
+  country, whatever their nationality (MICIC guideline 4), without ever seeing names.
+- Welfare is changed by the roles that name people (analysts never do), on people they see.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from amparo.accounts import policy
+from amparo.accounts.codes import OrganizationKind, Role
+from amparo.crises.models import AffectedArea, CapAlert, ConsularAlertLevel, Crisis, WelfareHistory, WelfareStatus
+from amparo.registry.models import Person
+
+CRISIS_MANAGERS = frozenset({Role.ORG_ADMIN, Role.CONSULAR_OFFICER, Role.CIVIL_PROTECTION_COORDINATOR, Role.SUPERVISOR})
+WELFARE_WRITERS = policy.NAMING_ROLES
+
+
+def _members(p: policy.Principal) -> Q:
+    return policy.EVERYTHING if p.seats else policy.NOTHING
+
+
+def _welfare_names(p: policy.Principal) -> Q:
+    return Q(person__in=Person.objects.filter(policy.names_q(p, Person)).values("pk"))
+
+
+def _welfare_counts(p: policy.Principal) -> Q:
+    q = Q(person__in=policy.countable(p, Person).values("pk"))
+    countries = {s.country for s in p.seats if s.kind == OrganizationKind.CIVIL_PROTECTION}
+    if countries:
+        q |= Q(person__country__in=sorted(countries))
+    return q
+
+
+def _history_names(p: policy.Principal) -> Q:
+    return Q(welfare__person__in=Person.objects.filter(policy.names_q(p, Person)).values("pk"))
+
+
+policy.register(Crisis, names=_members)
+policy.register(AffectedArea, names=_members)
+policy.register(CapAlert, names=_members)
+policy.register(ConsularAlertLevel, names=_members)
+policy.register(WelfareStatus, names=_welfare_names, counts=_welfare_counts)
+policy.register(WelfareHistory, names=_history_names)
+
+
+def can_manage_crises(user) -> bool:
+    return policy.principal_for(user).has_role(*CRISIS_MANAGERS)
+
+
+def can_write_welfare(user) -> bool:
+    return policy.principal_for(user).has_role(*WELFARE_WRITERS)
+
+
+def can_set_alert_level(user, organization_id: int) -> bool:
+    """A consulate's own officers and administrators set its alert level."""
+    p = policy.principal_for(user)
+    return p.is_system or any(
+        s.organization_id == organization_id and s.is_consulate and s.role in (Role.CONSULAR_OFFICER, Role.ORG_ADMIN)
+        for s in p.seats
+    )

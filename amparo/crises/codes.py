@@ -1,0 +1,98 @@
+"""The crises app's codes, exactly as DOMAIN.md lists them (one list for every app, page, API and
+export). Messaging and reports import them from here."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CrisisKind(models.TextChoices):
+    EARTHQUAKE = "earthquake", _("Earthquake")
+    TROPICAL_CYCLONE = "tropical_cyclone", _("Tropical cyclone")
+    FLOOD = "flood", _("Flood")
+    LANDSLIDE = "landslide", _("Landslide")
+    VOLCANIC_ERUPTION = "volcanic_eruption", _("Volcanic eruption")
+    WILDFIRE = "wildfire", _("Wildfire")
+    CONFLICT_VIOLENCE = "conflict_violence", _("Conflict or violence")
+    EPIDEMIC = "epidemic", _("Epidemic")
+    OTHER = "other", _("Other")
+
+
+class Severity(models.TextChoices):
+    """The CAP severity scale."""
+
+    EXTREME = "extreme", _("Extreme")
+    SEVERE = "severe", _("Severe")
+    MODERATE = "moderate", _("Moderate")
+    MINOR = "minor", _("Minor")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Phase(models.TextChoices):
+    WATCH = "watch", _("Watch")
+    RESPONSE = "response", _("Response")
+    RECOVERY = "recovery", _("Recovery")
+    CLOSED = "closed", _("Closed")
+
+
+class WelfareCode(models.TextChoices):
+    UNKNOWN = "unknown", _("Unknown")
+    CONTACTED = "contacted", _("Contacted")
+    SAFE = "safe", _("Safe")
+    NEEDS_ASSISTANCE = "needs_assistance", _("Needs assistance")
+    MISSING = "missing", _("Missing")
+    DECEASED = "deceased", _("Deceased")
+    EVACUATED_RELOCATED = "evacuated_relocated", _("Evacuated or relocated")
+    REPATRIATED = "repatriated", _("Repatriated")
+
+
+# "Accounted for": no longer unknown (DOMAIN.md).
+ACCOUNTED_FOR = frozenset(
+    {WelfareCode.SAFE, WelfareCode.EVACUATED_RELOCATED, WelfareCode.REPATRIATED, WelfareCode.DECEASED}
+)
+
+
+class Need(models.TextChoices):
+    SHELTER = "shelter", _("Shelter")
+    MEDICAL = "medical", _("Medical care")
+    DOCUMENTS = "documents", _("Documents")
+    FOOD = "food", _("Food")
+    EVACUATION = "evacuation", _("Evacuation")
+    REPATRIATION = "repatriation", _("Repatriation")
+    FAMILY_CONTACT = "family_contact", _("Family contact")
+    OTHER = "other", _("Other")
+
+
+class WelfareSource(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    REPLY = "reply", _("Message reply")
+    CHECKIN_LINK = "checkin_link", _("Check-in link")
+    FIELD_VISIT = "field_visit", _("Field visit")
+    PARTNER = "partner", _("Partner")
+    IMPORT = "import", _("Import")
+
+
+# Sources that come from the person's own answer, without a staff member deciding: they may not set
+# or leave `deceased`, and never overwrite a later entry made by a person (staff, visit, partner).
+AUTOMATIC_SOURCES = frozenset({WelfareSource.REPLY, WelfareSource.CHECKIN_LINK})
+
+
+class AlertLevel(models.IntegerChoices):
+    """Consular alert level, per consulate and crisis."""
+
+    PRECAUTIONARY = 1, _("1 · Precautionary")
+    RESTRICTION = 2, _("2 · Restriction")
+    VOLUNTARY_RETURN = 3, _("3 · Voluntary return")
+    MANDATORY_RETURN = 4, _("4 · Mandatory return")
+
+
+class AreaKind(models.TextChoices):
+    POLYGON = "polygon", _("Polygon")
+    CIRCLE = "circle", _("Circle")
+    ADMINISTRATIVE = "administrative", _("Administrative area")
+
+
+class AreaSource(models.TextChoices):
+    DRAWN = "drawn", _("Drawn on the map")
+    GEOJSON = "geojson", _("GeoJSON file")
+    CAP = "cap", _("CAP alert")
+    FORM = "form", _("Entered in a form")

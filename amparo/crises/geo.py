@@ -1,0 +1,215 @@
+"""Who is affected: the exact rule of DOMAIN.md, computed for a million people without PostGIS.
+
+- Polygon: planar test on lon/lat degrees, boundary inside (= PostGIS `ST_Covers` on geometry 4326):
+  GEOS's prepared point-in-area locator through shapely's vectorised `intersects_xy`.
+- Circle: WGS84 geodesic distance ≤ radius (= `ST_DWithin` on geography). A vectorised haversine
+  settles every point clearly inside or outside (the sphere is within 0.7% of the ellipsoid);
+  only points in that thin band get the exact geodesic (geographiclib's Karney algorithm).
+- Administrative: the stored ISO 3166-2 subdivision code is in the list.
+
+Candidates come from SQL with a bounding box on the indexed (latitude, longitude) of Person; only
+active records count (merged, deceased and departed records are left out).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from django.db import connection
+from geographiclib.geodesic import Geodesic
+from shapely.geometry import MultiPolygon, Polygon, shape
+
+from amparo.registry.models import Person
+
+EARTH_MEAN_RADIUS_M = 6371008.8
+SPHERE_TOLERANCE = 0.007  # relative: sphere vs WGS84 ellipsoid distances differ by less than this
+METERS_PER_DEGREE_LAT_MIN = 110574.0  # the shortest degree of latitude (at the equator)
+METERS_PER_DEGREE_LON_EQUATOR = 111319.49
+
+
+class InvalidArea(ValueError):
+    """An area that cannot be used (says what and where)."""
+
+
+@dataclass(frozen=True)
+class BBox:
+    min_lat: float
+    max_lat: float
+    min_lon: float
+    max_lon: float
+
+
+# --- Geometry parsing ---------------------------------------------------------------------------
+
+
+def polygon_from_geojson(geometry: dict) -> Polygon | MultiPolygon:
+    """A shapely (Multi)Polygon from a GeoJSON geometry ([lon, lat] positions), checked."""
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        raise InvalidArea(f"expected a GeoJSON Polygon or MultiPolygon, got {_type_of(geometry)}")
+    coords = geometry.get("coordinates")
+    polygons = [coords] if geometry["type"] == "Polygon" else coords
+    if not isinstance(polygons, list) or not polygons:
+        raise InvalidArea("the geometry has no coordinates")
+    for p, rings in enumerate(polygons, 1):
+        if not isinstance(rings, list) or not rings:
+            raise InvalidArea(f"polygon {p} has no rings")
+        for r, ring in enumerate(rings, 1):
+            _check_ring(ring, f"polygon {p}, ring {r}")
+    try:
+        geom = shape(geometry)
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise InvalidArea(f"unreadable geometry: {exc}") from None
+    if geom.is_empty:
+        raise InvalidArea("the geometry is empty")
+    return geom
+
+
+def _check_ring(ring, where: str) -> None:
+    if not isinstance(ring, list) or len(ring) < 4:
+        raise InvalidArea(f"{where}: a ring needs at least 4 positions (closed), got {_len(ring)}")
+    for i, pos in enumerate(ring, 1):
+        if not isinstance(pos, list | tuple) or len(pos) < 2:
+            raise InvalidArea(f"{where}, position {i}: expected [longitude, latitude]")
+        lon, lat = pos[0], pos[1]
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in (lon, lat)):
+            raise InvalidArea(f"{where}, position {i}: coordinates must be numbers")
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise InvalidArea(
+                f"{where}, position {i}: [{lon}, {lat}] is out of range (GeoJSON is [longitude, latitude])"
+            )
+    if list(ring[0][:2]) != list(ring[-1][:2]):
+        raise InvalidArea(f"{where}: the ring is not closed (first and last positions differ)")
+
+
+def _len(value) -> int:
+    return len(value) if isinstance(value, list) else 0
+
+
+def _type_of(value) -> str:
+    return value.get("type", "no type") if isinstance(value, dict) else type(value).__name__
+
+
+def bbox_of_polygon(geom) -> BBox:
+    min_lon, min_lat, max_lon, max_lat = geom.bounds
+    return BBox(min_lat, max_lat, min_lon, max_lon)
+
+
+def bbox_of_circle(lat: float, lon: float, radius_m: float) -> BBox:
+    """A box that surely holds the geodesic circle (a little larger is fine)."""
+    dlat = radius_m / METERS_PER_DEGREE_LAT_MIN * 1.01 + 1e-9
+    min_lat, max_lat = max(-90.0, lat - dlat), min(90.0, lat + dlat)
+    far = max(abs(min_lat), abs(max_lat))
+    if far >= 89.0:
+        return BBox(min_lat, max_lat, -180.0, 180.0)
+    dlon = radius_m / (METERS_PER_DEGREE_LON_EQUATOR * math.cos(math.radians(far))) * 1.02 + 1e-9
+    if dlon >= 180:
+        return BBox(min_lat, max_lat, -180.0, 180.0)
+    return BBox(min_lat, max_lat, max(-180.0, lon - dlon), min(180.0, lon + dlon))
+
+
+# --- Exact tests, vectorised --------------------------------------------------------------------
+
+
+def covers_points(geom, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Boolean mask: the point is inside the polygon or on its boundary (ST_Covers)."""
+    if len(lats) == 0:
+        return np.zeros(0, dtype=bool)
+    shapely.prepare(geom)
+    return shapely.intersects_xy(geom, lons, lats)
+
+
+def geodesic_distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    return Geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2, Geodesic.DISTANCE)["s12"]
+
+
+def haversine_m(lat0: float, lon0: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    phi0, phi = math.radians(lat0), np.radians(lats)
+    dphi = phi - phi0
+    dlmb = np.radians(lons - lon0)
+    a = np.sin(dphi / 2) ** 2 + math.cos(phi0) * np.cos(phi) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_MEAN_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def within_circle(lat0: float, lon0: float, radius_m: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Boolean mask: WGS84 geodesic distance from the centre ≤ radius (ST_DWithin on geography)."""
+    if len(lats) == 0:
+        return np.zeros(0, dtype=bool)
+    approx = haversine_m(lat0, lon0, lats, lons)
+    inside = approx <= radius_m * (1 - SPHERE_TOLERANCE)
+    unsure = np.flatnonzero(
+        (approx > radius_m * (1 - SPHERE_TOLERANCE)) & (approx <= radius_m * (1 + SPHERE_TOLERANCE))
+    )
+    inverse, mask = Geodesic.WGS84.Inverse, Geodesic.DISTANCE
+    for i in unsure:
+        if inverse(lat0, lon0, float(lats[i]), float(lons[i]), mask)["s12"] <= radius_m:
+            inside[i] = True
+    return inside
+
+
+# --- Candidates from the database ---------------------------------------------------------------
+
+
+def _person_table() -> str:
+    return connection.ops.quote_name(Person._meta.db_table)
+
+
+def candidates_in_bbox(box: BBox) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ids, latitudes, longitudes) of active people whose last position lies in the box."""
+    sql = (
+        f"SELECT id, latitude, longitude FROM {_person_table()} "  # noqa: S608 (table name from the model)
+        "WHERE latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s AND record_status = 'active'"
+    )
+    params = [box.min_lat, box.max_lat, box.min_lon, box.max_lon]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        empty = np.zeros(0)
+        return empty.astype(np.int64), empty, empty
+    arr = np.array(rows, dtype=np.float64)
+    return arr[:, 0].astype(np.int64), arr[:, 1], arr[:, 2]
+
+
+def ids_in_subdivisions(codes: Iterable[str]) -> np.ndarray:
+    codes = sorted({c.strip().upper() for c in codes if c and c.strip()})
+    if not codes:
+        return np.zeros(0, dtype=np.int64)
+    by_country: dict[str, list[str]] = {}
+    for code in codes:
+        by_country.setdefault(code.split("-")[0], []).append(code)
+    ids: list[int] = []
+    for country, subdivisions in by_country.items():
+        ids.extend(
+            Person.objects.filter(country=country, subdivision__in=subdivisions, record_status="active").values_list(
+                "id", flat=True
+            )
+        )
+    return np.array(ids, dtype=np.int64)
+
+
+def ids_in_polygon(geom) -> np.ndarray:
+    ids, lats, lons = candidates_in_bbox(bbox_of_polygon(geom))
+    return ids[covers_points(geom, lats, lons)]
+
+
+def ids_in_circle(lat: float, lon: float, radius_km: float) -> np.ndarray:
+    radius_m = radius_km * 1000.0
+    ids, lats, lons = candidates_in_bbox(bbox_of_circle(lat, lon, radius_m))
+    return ids[within_circle(lat, lon, radius_m, lats, lons)]
+
+
+def affected_ids(areas) -> np.ndarray:
+    """Sorted unique ids of active people inside any of `areas` (AffectedArea rows or alikes)."""
+    parts = [np.zeros(0, dtype=np.int64)]
+    for area in areas:
+        if area.kind == "polygon":
+            parts.append(ids_in_polygon(polygon_from_geojson(area.geometry)))
+        elif area.kind == "circle":
+            parts.append(ids_in_circle(area.center_latitude, area.center_longitude, area.radius_km))
+        elif area.kind == "administrative":
+            parts.append(ids_in_subdivisions(area.subdivisions))
+    return np.unique(np.concatenate(parts))
