@@ -54,7 +54,7 @@ class ScreeningForm(forms.Form):
         return {
             name[2:]: value
             for name, value in self.cleaned_data.items()
-            if name.startswith("q_") and value not in (None, "")
+            if name.startswith("q_") and value not in (None, "", Answer.UNKNOWN)
         }
 
 

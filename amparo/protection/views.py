@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction, ConsentPurpose
 from amparo.protection import access, queries, services
-from amparo.protection.codes import TRANSITIONS, ReferralStatus, ServiceKind, UrgentFlag
+from amparo.protection.codes import TRANSITIONS, Answer, FactorLevel, ReferralStatus, ServiceKind, UrgentFlag
 from amparo.protection.forms import CapacityForm, DirectorySearchForm, ReferralForm, ScreeningForm
 from amparo.protection.models import (
     Indicator,
@@ -111,15 +111,25 @@ def _screening_context(request, screening: Screening) -> dict:
     for s in suggestions:
         s.indicator_texts = [indicators[c].question_text if c in indicators else c for c in s.indicators]
     flags = dict(UrgentFlag.choices)
+    answer_labels = dict(Answer.choices)
+    levels = dict(FactorLevel.choices)
+
+    def text(code):
+        return indicators[code].question_text if code in indicators else code
+
+    factors = [
+        (levels.get(level, level), [text(c) for c in kinds["risk"]], [text(c) for c in kinds["protective"]])
+        for level, kinds in services.factor_summary(screening).items()
+    ]
     history = queries.screenings_of(request.user, screening.person)
     return {
         "screening": screening,
         "person": screening.person,
         "suggestions": suggestions,
         "flags": [flags.get(f, f) for f in screening.urgent_flags],
-        "factors": services.factor_summary(screening),
+        "factors": factors,
         "indicators": indicators,
-        "answers": [(indicators[c].question_text if c in indicators else c, v) for c, v in screening.answers.items()],
+        "answers": [(text(c), answer_labels.get(v, v)) for c, v in screening.answers.items()],
         "proposals": queries.proposals_for(screening),
         "history": history,
         "can_review": access.can_screen(request.user, screening.person),
