@@ -73,3 +73,12 @@ def shelter_service(shelter):
 @pytest.fixture
 def immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Domain errors are asserted in English (pages pick the language from the request)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
