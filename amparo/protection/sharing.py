@@ -29,7 +29,8 @@ SHAREABLE_FIELDS = {
     "documents": _("Identity documents"),
 }
 # What a referral shares unless the sender changes it: enough to receive the person, no more.
-DEFAULT_SHARED_FIELDS = ("full_name", "age", "sex", "languages", "profiles")
+# Protection profiles are sensitive: they are shared only when the sender ticks them.
+DEFAULT_SHARED_FIELDS = ("full_name", "age", "sex", "languages")
 
 
 class UnknownField(ValueError):

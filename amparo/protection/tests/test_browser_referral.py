@@ -78,3 +78,32 @@ def test_screen_confirm_and_send_the_proposed_referral(page, live_server, make_o
     assert referral.status == ReferralStatus.SENT and referral.to_organization == dif
     assert referral.shared_data["full_name"] == "Kevin Mejía" and referral.shared_data["age"] == 15
     assert Consent.objects.active("referrals").get(person=child).method == "verbal"
+
+
+def test_directory_map_shows_the_services_found(page, live_server, make_org, make_user, output_dir):
+    shelter = make_org("albergue", kind=OrganizationKind.SHELTER, name="Albergue Belén", country="MX")
+    make_user(shelter, Role.PROVIDER_STAFF, username="rosa", first_name="Rosa")
+    Service.objects.create(
+        provider=shelter,
+        kind=ServiceKind.SHELTER,
+        name="Dormitorio",
+        country="MX",
+        latitude=14.906,
+        longitude=-92.263,
+        capacity_total=40,
+        capacity_free=5,
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.select_option("#language-select", "en")
+    page.wait_for_selector("#id_username")
+    page.fill("#id_username", "rosa")
+    page.fill("#id_password", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Welcome, Rosa")
+    page.goto(f"{live_server.url}/protection/services/?kind=shelter")
+    page.wait_for_selector("#directory-map path.service-marker")  # the service's marker
+    page.fill("#free-1, input[name=capacity_free]", "3")
+    page.locator("#my-services button[type=submit]").first.click()
+    page.wait_for_selector("#my-services .badge.ok")
+    page.screenshot(path=str(output_dir / "directory.png"), full_page=True)
+    assert Service.objects.get().capacity_free == 3

@@ -266,3 +266,16 @@ def test_outsiders_cannot_read_or_act(client, make_org, make_user, caseworker, d
     assert client.get(reverse("protection:referral_detail", args=[draft.pk])).status_code == 404
     assert client.post(reverse("protection:referral_transition", args=[draft.pk]), {"to": "closed"}).status_code == 404
     assert client.get(reverse("protection:referral_list") + "?box=sent").status_code == 200
+
+
+def test_the_command_flags_overdue_referrals(caseworker, draft):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _send(caseworker, draft)
+    Referral.objects.filter(pk=draft.pk).update(respond_by=timezone.now() - timedelta(minutes=1))
+    out = StringIO()
+    call_command("flag_overdue_referrals", stdout=out)
+    assert "flagged 1" in out.getvalue()
+    assert Referral.objects.get(pk=draft.pk).overdue_flagged_at is not None

@@ -11,7 +11,12 @@ document.addEventListener("DOMContentLoaded", () => {
         .then((r) => r.json())
         .then((topo) => {
           const land = topojson.feature(topo, topo.objects.countries);
-          L.geoJSON(land, { style: { color: "#7a8a99", weight: 1, fillColor: "#eef2f4", fillOpacity: 1 } }).addTo(map);
+          L.geoJSON(land, {
+            interactive: false,
+            style: { color: "#7a8a99", weight: 1, fillColor: "#eef2f4", fillOpacity: 1 },
+          })
+            .addTo(map)
+            .bringToBack();
         })
         .catch(() => {});
     }
@@ -22,6 +27,7 @@ document.addEventListener("DOMContentLoaded", () => {
           pointToLayer: (feature, latlng) =>
             L.circleMarker(latlng, {
               radius: 7,
+              className: "service-marker",
               color: feature.properties.free === 0 ? "#b3261e" : "#0b5c7a",
               fillOpacity: 0.8,
             }),
@@ -41,7 +47,7 @@ document.addEventListener("DOMContentLoaded", () => {
             marker.bindPopup(div);
           },
         }).addTo(map);
-        if (data.features.length) map.fitBounds(layer.getBounds(), { maxZoom: 12, padding: [20, 20] });
+        if (data.features.length) map.fitBounds(layer.getBounds(), { maxZoom: 9, padding: [20, 20] });
       })
       .catch(() => {});
   }
