@@ -45,10 +45,21 @@ def _notes(p: policy.Principal) -> Q:
 
 
 def _people_with_cases(p: policy.Principal) -> Q:
+    # Only people the organization would not see otherwise (cases transferred in): a short id list,
+    # computed once per request, so the common case adds nothing to the registry's person queries.
     orgs = case_orgs(p)
     if not orgs:
         return policy.NOTHING
-    return Q(pk__in=Case.objects.filter(organization_id__in=orgs).exclude(step=Step.CLOSURE).values("person_id"))
+    key = ("cases:transferred-people", frozenset(orgs))
+    if key not in p._cache:
+        p._cache[key] = list(
+            Case.objects.filter(organization_id__in=orgs)
+            .exclude(step=Step.CLOSURE)
+            .exclude(person__registering_organization_id__in=orgs)
+            .values_list("person_id", flat=True)[:10000]
+        )
+    ids = p._cache[key]
+    return Q(pk__in=ids) if ids else policy.NOTHING
 
 
 policy.register(Case, names=_cases, counts=_case_counts)
