@@ -51,8 +51,10 @@ def eligible(service: Service, *, age=None, sex: str = "", nationality: str = ""
     if nationality and service.nationalities and nationality not in service.nationalities:
         return False
     wanted = {p.code if hasattr(p, "code") else p for p in profiles}
+    if not wanted:
+        return True
     served = {p.code for p in service.profiles.all()}
-    return not (served and wanted and not (served & wanted))
+    return not (served and not (served & wanted))
 
 
 @dataclass
@@ -78,7 +80,9 @@ def search_services(
     user=None,
 ) -> list[Found]:
     """The directory by need and distance: active services, nearest first when a point is given."""
-    qs = Service.objects.active().select_related("provider").prefetch_related("profiles")
+    qs = Service.objects.active().select_related("provider")
+    if profiles:
+        qs = qs.prefetch_related("profiles")
     if user is not None:
         qs = policy.visible(user, qs)
     if kind:
@@ -106,15 +110,27 @@ def search_services(
     return found[:limit] if limit else found
 
 
+# Search rings for the nearest services: each ring is an indexed box query; the first ring holding
+# `limit` services answers exactly (anything outside it is farther than everything inside).
+RINGS_KM = (10, 50, 200, 800, 3200)
+
+
 def nearest_services(kind: str, lat: float, lon: float, limit: int = 3, *, with_capacity: bool = True) -> list[dict]:
     """The `limit` nearest active services of `kind` (shelters: only those with free places), as
     plain dicts for an SMS or WhatsApp reply: name, provider, address, phone, hours, distance_km,
     free places. No personal data is involved."""
-    results = search_services(kind=kind, lat=lat, lon=lon, with_capacity=with_capacity and kind == "shelter")
+    capacity = with_capacity and kind == "shelter"
+    results: list[Found] = []
+    for radius in (*RINGS_KM, None):
+        results = [
+            f
+            for f in search_services(kind=kind, lat=lat, lon=lon, radius_km=radius, with_capacity=capacity)
+            if f.distance_km is not None
+        ]
+        if len(results) >= limit:
+            break
     out = []
-    for f in results:
-        if f.distance_km is None:
-            continue
+    for f in results[:limit]:
         s = f.service
         out.append(
             {
@@ -131,8 +147,6 @@ def nearest_services(kind: str, lat: float, lon: float, limit: int = 3, *, with_
                 "capacity_free": s.capacity_free,
             }
         )
-        if len(out) >= limit:
-            break
     return out
 
 

@@ -114,3 +114,13 @@ def test_api_search(client, caseworker, shelters):
     rows = client.get("/api/protection/services", {"kind": "shelter", "lat": 14.906, "lon": -92.263, "limit": 2}).json()
     assert [r["name"] for r in rows] == ["Belén", "Full house"]
     assert client.get("/api/protection/services", {"lat": 14.9}).status_code == 422
+
+
+def test_nearest_services_is_exact_whatever_the_distance(shelters):
+    # From Acapulco the only shelter nearby is Acapulco itself; the next ones are ~900 km away.
+    names = [s["name"] for s in nearest_services("shelter", 16.85, -99.82, limit=3)]
+    assert names == ["Acapulco", "Huixtla", "Belén"]
+    # From Madrid every shelter is outside the search rings: the answer is still the true nearest.
+    open_shelters = [s for s in shelters.values() if s.capacity_free]
+    truth = min(open_shelters, key=lambda s: distance_km(40.0, -3.7, s.latitude, s.longitude))
+    assert nearest_services("shelter", 40.0, -3.7, limit=1)[0]["name"] == truth.name
