@@ -182,12 +182,10 @@ def bench_outbox(org, user, people: int):
     services.confirm_broadcast(actor=user, broadcast=broadcast)
     ours = time.perf_counter() - t
     assert Message.objects.filter(broadcast=broadcast).count() == people
-    log(f"reference  raw multi-row INSERT of {people:,} prepared rows (2,000 per statement): {reference:.2f}s")
-    log(f"reference  COPY of the same rows: {copy_s:.2f}s (ratio to COPY: {ours / copy_s:.2f}x)")
-    log(
-        f"Amparo     confirm_broadcast (audience + consent + contacts + language + render + tokens + bulk_create): {ours:.2f}s"
-    )
-    log(f"ratio      {ours / reference:.2f}x  (target ≤ 2x)")
+    log(f"reference  raw bulk insert (COPY) of the same {people:,} rows, already built: {copy_s:.2f}s")
+    log(f"reference  raw multi-row INSERT of the same rows (2,000 per statement): {reference:.2f}s")
+    log(f"Amparo     confirm_broadcast (audience, consent, contacts, language, render, tokens, COPY): {ours:.2f}s")
+    log(f"ratio      {ours / copy_s:.2f}x the raw COPY (target <= 2x); {ours / reference:.2f}x the raw INSERT")
     Message.objects.filter(broadcast=broadcast).delete()
     from django_tasks_db.models import DBTaskResult
 
@@ -377,7 +375,8 @@ def main():
         storm = bench_storm(org, user, emulator, args.storm)
     log("\n== summary")
     log(
-        f"outbox creation {args.people:,}: Amparo {outbox['ours_s']:.2f}s vs raw insert {outbox['reference_s']:.2f}s = {outbox['ratio']:.2f}x"
+        f"outbox creation {args.people:,}: Amparo {outbox['ours_s']:.2f}s vs raw COPY {outbox['copy_s']:.2f}s"
+        f" = {outbox['ratio']:.2f}x (raw multi-row INSERT {outbox['reference_s']:.2f}s)"
     )
     log(f"dispatch, 2 workers: {throughput['messages_per_s']:.0f} messages/s")
     log(f"crash: lost {crash['lost']}, sent twice {crash['sent_twice']}, statuses {crash['statuses']}")
