@@ -98,7 +98,7 @@ class AffectedArea(models.Model):
                     center_latitude__lte=90,
                     center_longitude__gte=-180,
                     center_longitude__lte=180,
-                    radius_km__gt=0,
+                    radius_km__gte=0,
                 ),
                 name="circle_area_has_centre_and_radius",
             ),

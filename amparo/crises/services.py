@@ -76,7 +76,7 @@ class AreaSpec:
             lat, lon, r = self.center_latitude, self.center_longitude, self.radius_km
             if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise geo.InvalidArea(_("A circle needs a centre with latitude -90…90 and longitude -180…180."))
-            if r is None or not (0 < r <= 5000):
+            if r is None or not (0 <= r <= 5000):
                 raise geo.InvalidArea(_("A circle needs a radius between 0 and 5,000 km."))
         elif self.kind == AreaKind.ADMINISTRATIVE:
             codes = [c.strip().upper() for c in self.subdivisions if c and c.strip()]
