@@ -252,6 +252,9 @@ class CapFeed(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Each (re)start of polling gets a new token; a task carrying an older token stops, so there is
+    # never more than one chain of polls per feed.
+    poll_token = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
