@@ -28,6 +28,7 @@ lint: install
 	$(BIN)/ruff check .
 
 bench: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,bench]"
 	bash bench/run_all.sh
 
 # Refresh every gettext catalog after changing user-facing strings (needs GNU gettext).

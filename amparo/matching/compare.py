@@ -1,0 +1,230 @@
+"""Field comparisons: each returns an agreement level and the reason a person would give.
+
+A level is an index into `LEVELS[field]` (0 = disagree, higher = closer agreement), or MISSING
+when one side lacks the value (it then weighs nothing). A reason is `(code, params)`; the
+sentence is written in the reader's language by `amparo.matching.scoring.explain`.
+
+The same functions serve the online check (one pair at a time) and the batch dedupe (applied to
+each distinct pair of values, cached), so both always agree.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz.distance import OSA, JaroWinkler
+
+from amparo.matching import normalize as n
+
+MISSING = -1
+
+FIELDS = ("given", "surnames", "dob", "sex", "phone", "document", "email", "place", "nationality")
+LEVELS: dict[str, tuple[str, ...]] = {
+    "given": ("disagree", "partial", "similar", "compound", "equivalent", "exact"),
+    "surnames": ("disagree", "partial", "similar", "one_missing", "equivalent", "exact"),
+    "dob": ("disagree", "partial", "typo", "year_off", "swapped", "exact"),
+    "sex": ("disagree", "equal"),
+    "phone": ("disagree", "equal"),
+    "document": ("disagree", "typo", "equal"),
+    "email": ("disagree", "equal"),
+    "place": ("disagree", "equal"),
+    "nationality": ("disagree", "equal"),
+}
+L = {field: {name: i for i, name in enumerate(levels)} for field, levels in LEVELS.items()}
+
+Reason = tuple[str, dict] | None
+
+
+def _word_as_written(display: str, folded: str) -> str:
+    """The word(s) of `display` that fold to `folded` ('maria' in 'Ma. MARÍA José' → 'MARÍA')."""
+    words = display.replace(".", ". ").split()
+    target = folded.split()
+    for i in range(len(words)):
+        for j in range(i + 1, min(len(words), i + 4) + 1):
+            if n.name_tokens(" ".join(words[i:j]))[0] == tuple(target):
+                return " ".join(words[i:j])
+    return folded.title()
+
+
+def _gender_pair(a: str, b: str) -> bool:
+    """Mario/María, Francisco/Francisca: a different name, not a typo."""
+    return len(a) == len(b) and a[:-1] == b[:-1] and {a[-1], b[-1]} == {"a", "o"}
+
+
+def _similar(a: str, b: str) -> bool:
+    if not a or not b or _gender_pair(a, b):
+        return False
+    if OSA.distance(a, b) <= (1 if min(len(a), len(b)) < 8 else 2):
+        return True
+    return JaroWinkler.similarity(a, b) >= 0.93
+
+
+# --- Given names -------------------------------------------------------------------------------
+
+
+def compare_given(a: tuple, b: tuple) -> tuple[int, Reason]:
+    """a, b: (tokens, as written, abbreviations expanded)."""
+    ta, da, ea = a
+    tb, db, eb = b
+    lv = L["given"]
+    if not ta or not tb:
+        return MISSING, None
+    if ta == tb:
+        if n.display_fold(da) == n.display_fold(db):
+            return lv["exact"], ("given_same", {})
+        for abbr, full in (*ea, *eb):
+            if full in ta:
+                other = db if any(abbr == x for x, _ in ea) else da
+                return lv["exact"], ("abbreviation", {"a": abbr, "b": _word_as_written(other, full)})
+        return lv["exact"], ("given_no_accents", {})
+    ca, cb = n.canonical_given(ta), n.canonical_given(tb)
+    if set(ca) & set(cb):
+        for tokens, display, other_display in ((ta, da, db), (tb, db, da)):
+            for token in tokens:
+                readings = n.canonical_token(token)
+                if readings != ((token,),):
+                    full = " ".join(readings[0]) if len(readings) == 1 else " ".join(next(iter(set(ca) & set(cb))))
+                    code = "nickname" if token in n.nicknames() else "diminutive"
+                    return lv["equivalent"], (
+                        code,
+                        {"a": _word_as_written(display, token), "b": _word_as_written(other_display, full)},
+                    )
+        return lv["equivalent"], ("given_no_accents", {})
+    pa = {tuple(n.phonetic(t) for t in r) for r in ca}
+    pb = {tuple(n.phonetic(t) for t in r) for r in cb}
+    if pa & pb:
+        return lv["equivalent"], ("given_sound", {"a": da, "b": db})
+    for ra in ca:
+        for rb in cb:
+            short, long_ = (ra, rb) if len(ra) < len(rb) else (rb, ra)
+            if len(short) < len(long_) and tuple(map(n.phonetic, long_[: len(short)])) == tuple(
+                map(n.phonetic, short)
+            ):
+                sd, ld = (da, db) if short is ra else (db, da)
+                return lv["compound"], ("compound", {"a": sd, "b": ld})
+    if _similar(" ".join(ca[0]), " ".join(cb[0])) or (
+        len(ca[0]) > 1 and len(cb[0]) > 1 and _similar(ca[0][0], cb[0][0]) and ca[0][1:] == cb[0][1:]
+    ):
+        return lv["similar"], ("given_typo", {"a": da, "b": db})
+    common = {n.phonetic(t) for r in ca for t in r} & {n.phonetic(t) for r in cb for t in r}
+    if common:
+        shared = next(t for r in ca for t in r if n.phonetic(t) in common)
+        return lv["partial"], ("given_partial", {"a": _word_as_written(da, shared)})
+    return lv["disagree"], ("given_differ", {})
+
+
+# --- Surnames ----------------------------------------------------------------------------------
+
+
+def compare_surnames(a: tuple, b: tuple) -> tuple[int, Reason]:
+    """a, b: (first surname tokens, second surname tokens, first as written, second as written)."""
+    a1, a2 = " ".join(a[0]), " ".join(a[1])
+    b1, b2 = " ".join(b[0]), " ".join(b[1])
+    lv = L["surnames"]
+    if not a1 or not b1:
+        return MISSING, None
+    if a1 == b1 and a2 == b2:
+        written_a = n.display_fold(f"{a[2]} {a[3]}")
+        written_b = n.display_fold(f"{b[2]} {b[3]}")
+        return lv["exact"], ("surnames_same" if written_a == written_b else "surnames_no_accents", {})
+    p = n.phonetic
+    pa1, pa2, pb1, pb2 = p(a1), p(a2), p(b1), p(b2)
+    if pa1 == pb1 and pa2 == pb2:
+        return lv["equivalent"], ("surnames_sound", {"a": f"{a[2]} {a[3]}".strip(), "b": f"{b[2]} {b[3]}".strip()})
+    if a2 and b2 and pa1 == pb2 and pa2 == pb1:
+        return lv["equivalent"], ("surnames_swapped", {})
+    if (not a2 or not b2) and (pa1 == pb1 or (not a2 and pa1 == pb2) or (not b2 and pb1 == pa2)):
+        shared = a[2] if pa1 in (pb1, pb2) else a[3]
+        return lv["one_missing"], ("surname_one_missing", {"a": shared})
+    if _similar(a1, b1) and (a2 == b2 or not a2 or not b2 or _similar(a2, b2) or pa2 == pb2):
+        return lv["similar"], ("surnames_typo", {"a": f"{a[2]} {a[3]}".strip(), "b": f"{b[2]} {b[3]}".strip()})
+    if a2 and b2 and _similar(a1, b2) and _similar(a2, b1):
+        return lv["similar"], ("surnames_typo", {"a": f"{a[2]} {a[3]}".strip(), "b": f"{b[2]} {b[3]}".strip()})
+    shared = {pa1, pa2} & {pb1, pb2} - {""}
+    if shared:
+        word = a[2] if pa1 in shared else a[3]
+        return lv["partial"], ("surname_partial", {"a": word})
+    return lv["disagree"], ("surnames_differ", {})
+
+
+def names_in_other_fields(bag_a: tuple, bag_b: tuple, given_level: int, surname_level: int) -> bool:
+    """The same words, typed into other fields (given names in the surname field, a whole name
+    in one field): worth as much as matching names, once the fields disagree."""
+    return (
+        bool(bag_a)
+        and bag_a == bag_b
+        and (given_level < L["given"]["compound"] or surname_level < L["surnames"]["one_missing"])
+    )
+
+
+# --- Date of birth -----------------------------------------------------------------------------
+
+
+def _one_digit_apart(x: str, y: str) -> bool:
+    if len(x) != len(y):
+        return False
+    diffs = [i for i in range(len(x)) if x[i] != y[i]]
+    if len(diffs) == 1:
+        return True
+    return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and x[diffs[0]] == y[diffs[1]] and x[diffs[1]] == y[diffs[0]]
+
+
+def compare_dob(a, b) -> tuple[int, Reason]:
+    """a, b: (year, month, day) with None for unknown parts, or None."""
+    lv = L["dob"]
+    if not a or not b:
+        return MISSING, None
+    ya, ma, da = a
+    yb, mb, db = b
+    if None not in (ma, da, mb, db):
+        if (ya, ma, da) == (yb, mb, db):
+            return lv["exact"], ("dob_same", {})
+        if ya == yb and ma == db and da == mb:
+            return lv["swapped"], ("dob_swapped", {})
+        if ma == mb and da == db and abs(ya - yb) == 1:
+            return lv["year_off"], ("dob_year_off", {})
+        if _one_digit_apart(f"{ya:04d}{ma:02d}{da:02d}", f"{yb:04d}{mb:02d}{db:02d}"):
+            return lv["typo"], ("dob_typo", {})
+        return lv["disagree"], ("dob_differ", {})
+    if ya == yb and (ma is None or mb is None or ma == mb):
+        known = f"{ya}" if (ma is None or mb is None) else f"{ma:02d}/{ya}"
+        return lv["partial"], ("dob_partial", {"a": known})
+    return lv["disagree"], ("dob_differ", {})
+
+
+# --- Identifiers and the rest ------------------------------------------------------------------
+
+
+def compare_set(field: str, a: tuple, b: tuple) -> tuple[int, Reason]:
+    if not a or not b:
+        return MISSING, None
+    if set(a) & set(b):
+        return L[field]["equal"], (f"{field}_same", {})
+    return L[field]["disagree"], (f"{field}_differ", {})
+
+
+def compare_documents(a: tuple, b: tuple) -> tuple[int, Reason]:
+    """a, b: ((type, number), …). Numbers of different document types are not compared."""
+    lv = L["document"]
+    if not a or not b:
+        return MISSING, None
+    numbers_a = {num for _t, num in a}
+    if numbers_a & {num for _t, num in b}:
+        return lv["equal"], ("document_same", {})
+    compared = False
+    for ta, na in a:
+        for tb, nb in b:
+            if ta and tb and ta != tb:
+                continue
+            compared = True
+            if min(len(na), len(nb)) >= 5 and OSA.distance(na, nb) <= 1:
+                return lv["typo"], ("document_typo", {"a": na, "b": nb})
+    if not compared:
+        return MISSING, None
+    return lv["disagree"], ("document_differ", {})
+
+
+def compare_value(field: str, a: str, b: str) -> tuple[int, Reason]:
+    if not a or not b:
+        return MISSING, None
+    if a == b:
+        return L[field]["equal"], (f"{field}_same", {})
+    return L[field]["disagree"], (f"{field}_differ", {})

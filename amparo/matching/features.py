@@ -1,0 +1,260 @@
+"""The normalised match features of one record, and its blocking keys.
+
+A `Features` is built the same way from a saved Person, from a registration being typed
+(`PersonData` or a form's cleaned data), and from a row of a file, so the online check, the batch
+dedupe and the stored keys agree. It serialises to JSON (`PersonFeatures.data`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+
+from amparo.matching import normalize as n
+
+
+@dataclass
+class Features:
+    given: tuple[str, ...] = ()  # folded tokens, abbreviations expanded, particles dropped
+    s1: tuple[str, ...] = ()
+    s2: tuple[str, ...] = ()
+    given_display: str = ""  # as written (for explanations)
+    s1_display: str = ""
+    s2_display: str = ""
+    expansions: tuple[tuple[str, str], ...] = ()  # (abbreviation, full) found in the name
+    dob: tuple[int | None, int | None, int | None] | None = None
+    sex: str = ""
+    phones: tuple[str, ...] = ()
+    documents: tuple[tuple[str, str], ...] = ()  # (type, number)
+    emails: tuple[str, ...] = ()
+    nationality: str = ""
+    place: str = ""  # folded municipality, else subdivision code
+
+    # --- serialisation ---
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Features:
+        return cls(
+            given=tuple(data.get("given", ())),
+            s1=tuple(data.get("s1", ())),
+            s2=tuple(data.get("s2", ())),
+            given_display=data.get("given_display", ""),
+            s1_display=data.get("s1_display", ""),
+            s2_display=data.get("s2_display", ""),
+            expansions=tuple(tuple(e) for e in data.get("expansions", ())),
+            dob=tuple(data["dob"]) if data.get("dob") else None,
+            sex=data.get("sex", ""),
+            phones=tuple(data.get("phones", ())),
+            documents=tuple(tuple(d) for d in data.get("documents", ())),
+            emails=tuple(data.get("emails", ())),
+            nationality=data.get("nationality", ""),
+            place=data.get("place", ""),
+        )
+
+    # --- derived values (cached per object) ---
+    @cached_property
+    def surname(self) -> tuple[str, str]:
+        return (" ".join(self.s1), " ".join(self.s2))
+
+    @cached_property
+    def bag(self) -> tuple[str, ...]:
+        """Every name token, sorted: equal when the same words sit in other fields."""
+        return tuple(sorted(self.given + self.s1 + self.s2))
+
+    @cached_property
+    def partial_dob(self) -> n.PartialDate | None:
+        return n.PartialDate(*self.dob) if self.dob else None
+
+    @property
+    def given_part(self) -> tuple:
+        return (self.given, self.given_display, self.expansions)
+
+    @property
+    def surname_part(self) -> tuple:
+        return (self.s1, self.s2, self.s1_display, self.s2_display)
+
+    def blocking_keys(self) -> set[str]:
+        return blocking_keys(self)
+
+
+@dataclass
+class RawRecord:
+    """What matching reads from any source, before normalisation."""
+
+    given_names: str = ""
+    first_surname: str = ""
+    second_surname: str = ""
+    birth_date: object = None
+    birth_date_precision: str = "day"
+    sex: str = ""
+    phones: list[str] = field(default_factory=list)
+    documents: list[tuple[str, str]] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    nationality: str = ""
+    country: str = ""
+    subdivision: str = ""
+    municipality: str = ""
+    organization_country: str = ""
+
+
+def build(raw: RawRecord) -> Features:
+    given, exp_g = n.name_tokens(raw.given_names)
+    s1, exp_1 = n.name_tokens(raw.first_surname)
+    s2, exp_2 = n.name_tokens(raw.second_surname)
+    if not s1 and s2:
+        s1, s2 = s2, ()
+    dob = n.parse_partial_date(raw.birth_date, raw.birth_date_precision or "day")
+    regions = (raw.country, raw.nationality, raw.organization_country)
+    phones = tuple(dict.fromkeys(k for k in (n.phone_key(p, *regions) for p in raw.phones) if k))
+    documents = tuple(
+        dict.fromkeys((str(t or ""), num) for t, num in ((t, n.document_number(x)) for t, x in raw.documents) if num)
+    )
+    emails = tuple(dict.fromkeys(e for e in (n.email_key(x) for x in raw.emails) if e))
+    place = n.fold(raw.municipality) or (raw.subdivision or "").upper()
+    return Features(
+        given=given,
+        s1=s1,
+        s2=s2,
+        given_display=" ".join(str(raw.given_names or "").split()),
+        s1_display=" ".join(str(raw.first_surname or "").split()),
+        s2_display=" ".join(str(raw.second_surname or "").split()),
+        expansions=exp_g + exp_1 + exp_2,
+        dob=tuple(dob.as_list()) if dob else None,
+        sex=n.sex_code(raw.sex),
+        phones=phones,
+        documents=documents,
+        emails=emails,
+        nationality=(raw.nationality or "").upper()[:2],
+        place=place,
+    )
+
+
+def from_person(person, *, phones=None, documents=None, emails=None) -> Features:
+    """Features of a saved Person. Pass the contact/document lists when already fetched in bulk."""
+    if phones is None or emails is None:
+        contacts = list(person.contacts.values_list("kind", "value"))
+        phones = [v for k, v in contacts if k == "phone"]
+        emails = [v for k, v in contacts if k == "email"]
+    if documents is None:
+        documents = list(person.documents.values_list("document_type", "number"))
+    return build(
+        RawRecord(
+            given_names=person.given_names,
+            first_surname=person.first_surname,
+            second_surname=person.second_surname,
+            birth_date=person.birth_date,
+            birth_date_precision=person.birth_date_precision,
+            sex=person.sex,
+            phones=phones,
+            documents=documents,
+            emails=emails,
+            nationality=person.nationality,
+            country=person.country,
+            subdivision=person.subdivision,
+            municipality=person.municipality,
+        )
+    )
+
+
+def from_data(data, *, organization_country: str = "") -> Features:
+    """Features of a registration not yet saved: a registry `PersonData`, a dict of form fields
+    or of import columns (given_names, first_surname, second_surname, birth_date or
+    date_of_birth, sex, phone(s), email(s), document_number(s), nationality, country…)."""
+    if not isinstance(data, dict):
+        documents = [(d.get("document_type", ""), d.get("number", "")) for d in getattr(data, "documents", [])]
+        nationalities = list(getattr(data, "nationalities", []) or [])
+        return build(
+            RawRecord(
+                given_names=data.given_names,
+                first_surname=data.first_surname,
+                second_surname=data.second_surname,
+                birth_date=data.birth_date,
+                birth_date_precision=getattr(data, "birth_date_precision", "day"),
+                sex=data.sex,
+                phones=[p[0] if isinstance(p, list | tuple) else p for p in data.phones],
+                documents=documents,
+                emails=list(data.emails),
+                nationality=nationalities[0] if nationalities else "",
+                country=data.country,
+                subdivision=data.subdivision,
+                municipality=data.municipality,
+                organization_country=organization_country,
+            )
+        )
+
+    def many(*names: str) -> list[str]:
+        values: list[str] = []
+        for name in names:
+            value = data.get(name)
+            if isinstance(value, list | tuple):
+                values.extend(v[0] if isinstance(v, list | tuple) else v for v in value)
+            elif value:
+                values.append(value)
+        return [str(v) for v in values if v]
+
+    documents = [(data.get("document_type", ""), num) for num in many("document_number", "document_numbers")]
+    for doc in data.get("documents", []) or []:
+        documents.append((doc.get("document_type", ""), doc.get("number", "")))
+    nationality = data.get("nationality") or (data.get("nationalities") or [""])[0]
+    return build(
+        RawRecord(
+            given_names=data.get("given_names", ""),
+            first_surname=data.get("first_surname", ""),
+            second_surname=data.get("second_surname", ""),
+            birth_date=data.get("birth_date") or data.get("date_of_birth"),
+            birth_date_precision=data.get("birth_date_precision") or "day",
+            sex=data.get("sex", ""),
+            phones=many("phone", "phones"),
+            documents=documents,
+            emails=many("email", "emails"),
+            nationality=str(nationality or ""),
+            country=data.get("country", "") or "",
+            subdivision=data.get("subdivision", "") or "",
+            municipality=data.get("municipality", "") or "",
+            organization_country=organization_country,
+        )
+    )
+
+
+# --- Blocking keys -----------------------------------------------------------------------------
+
+
+def _name_triple(f: Features) -> tuple[tuple[str, ...], str, str]:
+    """(given tokens, first surname, second surname) for keys, guessing surnames when a whole
+    name was typed into the given-names field."""
+    given, s1, s2 = f.given, f.surname[0], f.surname[1]
+    if not s1 and len(given) >= 2:
+        if len(given) >= 3:
+            given, s1, s2 = given[:-2], given[-2], given[-1]
+        else:
+            given, s1 = given[:-1], given[-1]
+    return given, s1, s2
+
+
+def blocking_keys(f: Features) -> set[str]:
+    """The keys under which a record is stored and searched. A likely duplicate shares at least
+    one: first given name (nicknames resolved) with either surname, by sound, in either order
+    (so swapped fields and a missing surname still meet); the date of birth (day and month in
+    either order) with a surname or the first given name; a phone; a document; an e-mail."""
+    keys: set[str] = set()
+    given, s1, s2 = _name_triple(f)
+    firsts = {n.phonetic(reading[0]) for reading in n.canonical_given(given) if reading} if given else set()
+    surnames = [n.phonetic(s) for s in (s1, s2) if s]
+    for g in firsts:
+        for s in surnames:
+            a, b = sorted((g, s))
+            keys.add(f"n:{a}|{b}")
+    if not firsts and len(surnames) == 2:
+        keys.add("n:" + "|".join(sorted(surnames)))
+    dk = n.date_key(f.partial_dob)
+    if dk:
+        for s in surnames[:1]:
+            keys.add(f"d:{dk}|{s}")
+        for g in firsts:
+            keys.add(f"d:{dk}|{g}")
+    keys.update(f"p:{p}" for p in f.phones)
+    keys.update(f"i:{num}" for _t, num in f.documents if len(num) >= 4)
+    keys.update(f"e:{e}" for e in f.emails)
+    return {k[:64] for k in keys}

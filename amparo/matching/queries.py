@@ -1,0 +1,134 @@
+"""Reads of matching, always scoped by the access policy.
+
+- `likely_duplicates(user, data_or_person, limit=5)`: the online check while someone registers
+  or imports a person: candidates from the stored blocking keys (indexed), scored and explained.
+- `review_queue(user, …)`: pairs waiting for review where the user may see both people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef
+
+from amparo.accounts import policy
+from amparo.accounts.codes import RecordStatus
+from amparo.matching import features as feat
+from amparo.matching.models import MatchPair, PairStatus, PersonFeatures, PersonKey
+from amparo.matching.scoring import PairScore, review_threshold, score
+from amparo.registry.models import Person
+
+# At most this many people sharing keys are scored online (those sharing the most keys first).
+CANDIDATE_CAP = 120
+
+
+@dataclass
+class Candidate:
+    person: Person
+    score: PairScore
+
+    @property
+    def probability(self) -> float:
+        return self.score.probability
+
+    @property
+    def percent(self) -> int:
+        return round(self.score.probability * 100)
+
+    @property
+    def band(self) -> str:
+        return self.score.band
+
+    @property
+    def explanation(self) -> str:
+        return self.score.explanation()
+
+
+def features_of(data_or_person, *, organization_country: str = "") -> tuple[feat.Features, int | None]:
+    if isinstance(data_or_person, Person):
+        stored = PersonFeatures.objects.filter(person_id=data_or_person.pk).values_list("data", flat=True).first()
+        if stored is not None:
+            return feat.Features.from_json(stored), data_or_person.pk
+        return feat.from_person(data_or_person), data_or_person.pk
+    if isinstance(data_or_person, feat.Features):
+        return data_or_person, None
+    return feat.from_data(data_or_person, organization_country=organization_country), None
+
+
+def candidate_ids(keys, *, exclude: int | None = None, cap: int = CANDIDATE_CAP) -> list[int]:
+    """People sharing at least one key, those sharing the most first (merged records have no
+    keys, see services.refresh_keys)."""
+    if not keys:
+        return []
+    rows = (
+        PersonKey.objects.filter(key__in=sorted(keys))
+        .values("person_id")
+        .annotate(shared=Count("id"))
+        .order_by("-shared", "-person_id")
+    )
+    if exclude is not None:
+        rows = rows.exclude(person_id=exclude)
+    return [r["person_id"] for r in rows[:cap]]
+
+
+def likely_duplicates(
+    user, data_or_person, limit: int = 5, *, min_probability: float | None = None, organization_country: str = ""
+) -> list[Candidate]:
+    """The people `user` may see who are likely the same as `data_or_person` (a Person, a
+    registry PersonData, or a dict of form/import fields), best first, with score and reasons.
+
+    Visibility is applied to the candidates found by key (so another organization's people are
+    never scored, shown or counted)."""
+    features, own_id = features_of(data_or_person, organization_country=organization_country)
+    ids = candidate_ids(features.blocking_keys(), exclude=own_id)
+    if not ids:
+        return []
+    visible = set(
+        policy.visible(user, Person)
+        .filter(pk__in=ids)
+        .exclude(record_status=RecordStatus.MERGED)
+        .values_list("pk", flat=True)
+    )
+    threshold = review_threshold() if min_probability is None else min_probability
+    scored = []
+    for pid, data in PersonFeatures.objects.filter(person_id__in=visible).values_list("person_id", "data"):
+        s = score(features, feat.Features.from_json(data))
+        if s.probability >= threshold:
+            scored.append((s.probability, pid, s))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    scored = scored[:limit]
+    people = Person.objects.select_related("registering_organization").in_bulk([pid for _p, pid, _s in scored])
+    return [Candidate(person=people[pid], score=s) for _p, pid, s in scored if pid in people]
+
+
+def review_queue(user, *, status: str = PairStatus.PENDING, band: str | None = None):
+    """Pairs in `status` where the user may see both people, most likely first."""
+    visible = policy.visible(user, Person)
+    qs = MatchPair.objects.filter(status=status).select_related(
+        "person_a__registering_organization", "person_b__registering_organization"
+    )
+    if status == PairStatus.PENDING:
+        active = Person.objects.exclude(record_status=RecordStatus.MERGED)
+        qs = qs.filter(Exists(active.filter(pk=OuterRef("person_a_id")))).filter(
+            Exists(active.filter(pk=OuterRef("person_b_id")))
+        )
+    if band:
+        qs = qs.filter(band=band)
+    if not policy.principal_for(user).is_system:
+        qs = qs.filter(Exists(visible.filter(pk=OuterRef("person_a_id")))).filter(
+            Exists(visible.filter(pk=OuterRef("person_b_id")))
+        )
+    return qs.order_by("-probability", "id")
+
+
+def get_pair_or_404(user, pk: int) -> MatchPair:
+    """The scoped fetch of one pair: 404 unless the user may see both people."""
+    from django.http import Http404
+
+    pair = MatchPair.objects.select_related("person_a", "person_b").filter(pk=pk).first()
+    if pair is None:
+        raise Http404
+    visible = policy.visible(user, Person).filter(pk__in=[pair.person_a_id, pair.person_b_id]).count()
+    if visible != 2:
+        raise Http404
+    return pair

@@ -1,0 +1,234 @@
+"""Who a broadcast reaches, on which channel, in which language — and who it cannot reach, and why.
+
+The audience starts from the people the sending user may see (`Person.objects.visible_to`), then
+narrows to a crisis's affected people or a registry search. Each person gets one message on their
+preferred consented channel that the organization has configured, in the first language of their
+chain the template has; the other usable channels become the fallback route. A person without
+active `crisis_alerts` consent is never planned (reason `no_consent`).
+
+Everything here is set-based: three queries whatever the audience's size, then one pass in Python
+that builds the rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from amparo.accounts.codes import ConsentPurpose, RecordStatus
+from amparo.messaging.models import Channel, ChannelKind, Message, TemplatePurpose
+from amparo.messaging.rendering import choose_language, language_chain, primary, render
+from amparo.registry.models import Consent, ContactKind, ContactPoint, Person
+
+DEFAULT_ROUTE = (ChannelKind.WHATSAPP, ChannelKind.SMS, ChannelKind.EMAIL)
+REASONS = ("no_consent", "no_contact", "no_channel", "no_language")
+
+
+@dataclass
+class Planned:
+    person_id: int
+    kind: str
+    address: str
+    language: str
+    fallback: list
+    values: dict
+
+
+@dataclass
+class Plan:
+    rows: list[Planned] = field(default_factory=list)
+    by_channel: Counter = field(default_factory=Counter)
+    by_language: Counter = field(default_factory=Counter)
+    other_language: int = 0  # people who get a language other than their preferred one
+    unreachable: Counter = field(default_factory=Counter)
+
+    def summary(self) -> dict:
+        return {
+            "reachable": len(self.rows),
+            "by_channel": dict(self.by_channel),
+            "by_language": dict(self.by_language),
+            "other_language": self.other_language,
+            "unreachable": {reason: self.unreachable.get(reason, 0) for reason in REASONS},
+            "unreachable_total": sum(self.unreachable.values()),
+        }
+
+
+def audience_people(user, broadcast) -> QuerySet[Person]:
+    """The broadcast's audience as the user may see it (before consent and contacts)."""
+    audience = broadcast.audience or {}
+    people = Person.objects.visible_to(user).exclude(record_status__in=[RecordStatus.MERGED, RecordStatus.DECEASED])
+    if getattr(broadcast, "crisis_id", None):
+        from amparo.messaging import crisis_link
+
+        people = crisis_link.affected(user, broadcast, people)
+    if audience.get("nationality"):
+        people = people.of_nationality(audience["nationality"].upper())
+    if audience.get("country"):
+        people = people.filter(country=audience["country"].upper())
+    if audience.get("subdivisions"):
+        people = people.filter(subdivision__in=[s.upper() for s in audience["subdivisions"]])
+    if audience.get("language"):
+        people = people.filter(preferred_language__istartswith=audience["language"])
+    if audience.get("person_ids"):
+        people = people.filter(pk__in=audience["person_ids"])
+    return people
+
+
+def org_channels(organization_id: int) -> dict[str, Channel]:
+    """The organization's active channel for each kind (lowest priority number wins)."""
+    chosen: dict[str, Channel] = {}
+    for channel in Channel.objects.filter(organization_id=organization_id, is_active=True).order_by("priority", "id"):
+        chosen.setdefault(channel.kind, channel)
+    return chosen
+
+
+def _routes(contacts: list[tuple], preferred: str, kinds: set[str]) -> tuple[list[tuple[str, str]], bool]:
+    """Usable (kind, address) pairs in order, and whether the person has any contact at all."""
+    phones = [c for c in contacts if c[0] == ContactKind.PHONE]
+    emails = [c for c in contacts if c[0] == ContactKind.EMAIL]
+    order = [preferred] if preferred in DEFAULT_ROUTE else []
+    order += [k for k in DEFAULT_ROUTE if k not in order]
+    route: list[tuple[str, str]] = []
+    for kind in order:
+        if kind not in kinds:
+            continue
+        if kind == ChannelKind.WHATSAPP:
+            candidates = [c[1] for c in phones if c[2]]
+        elif kind == ChannelKind.SMS:
+            candidates = [c[1] for c in phones]
+        else:
+            candidates = [c[1] for c in emails]
+        if candidates:
+            route.append((kind, candidates[0]))
+    return route, bool(contacts)
+
+
+def plan_broadcast(user, broadcast, *, people: QuerySet[Person] | None = None) -> Plan:
+    people = audience_people(user, broadcast) if people is None else people
+    channels = org_channels(broadcast.organization_id)
+    languages = set(broadcast.template.variants.values_list("language", flat=True))
+    fallback_languages = broadcast.language_fallback or []
+    consent = Consent.objects.active(ConsentPurpose.CRISIS_ALERTS).filter(person=OuterRef("pk"))
+    rows = people.annotate(consented=Exists(consent)).values_list(
+        "pk", "given_names", "first_surname", "second_surname", "preferred_language", "languages",
+        "preferred_channel", "consented",
+    )  # fmt: skip
+    contacts: dict[int, list[tuple]] = defaultdict(list)
+    contact_rows = (
+        ContactPoint.objects.filter(person__in=people.values("pk"), is_valid=True)
+        .order_by("person_id", "-is_primary", "id")
+        .values_list("person_id", "kind", "value", "whatsapp")
+    )
+    for person_id, kind, value, whatsapp in contact_rows.iterator(chunk_size=5000):
+        contacts[person_id].append((kind, value, whatsapp))
+    plan = Plan()
+    kinds = set(channels)
+    for pk, given, first, second, preferred_lang, spoken, preferred_channel, consented in rows.iterator(
+        chunk_size=5000
+    ):
+        if not consented:
+            plan.unreachable["no_consent"] += 1
+            continue
+        route, has_contact = _routes(contacts.get(pk, []), preferred_channel, kinds)
+        if not route:
+            plan.unreachable["no_channel" if has_contact else "no_contact"] += 1
+            continue
+        language = choose_language(languages, language_chain(preferred_lang, spoken or [], fallback_languages))
+        if language is None:
+            plan.unreachable["no_language"] += 1
+            continue
+        if primary(preferred_lang or (spoken or [""])[0]) not in ("", language):
+            plan.other_language += 1
+        kind, address = route[0]
+        plan.rows.append(
+            Planned(
+                person_id=pk,
+                kind=kind,
+                address=address,
+                language=language,
+                fallback=[list(r) for r in route[1:]] if broadcast.allow_fallback else [],
+                values={
+                    "given_name": given,
+                    "full_name": " ".join(p for p in (given, first, second) if p),
+                },
+            )
+        )
+        plan.by_channel[kind] += 1
+        plan.by_language[language] += 1
+    return plan
+
+
+def checkin_token() -> tuple[str, str]:
+    """A personal link's token and the hash stored for it (the token itself is never stored)."""
+    token = secrets.token_urlsafe(18)
+    return token, token_hash(token)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def checkin_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("messaging:checkin", args=[token])
+
+
+def common_values(org, crisis_name: str = "") -> dict[str, str]:
+    return {
+        "crisis": crisis_name,
+        "organization": org.name,
+        "consulate_name": org.name,
+        "consulate_phone": org.phone or "",
+        "consulate_address": org.address or "",
+    }
+
+
+def build_messages(broadcast, plan: Plan, *, now=None) -> list[Message]:
+    """The outbox rows for a plan (not saved). One deterministic idempotency key per broadcast and
+    person, so the same broadcast can never be queued twice for anyone."""
+    now = now or timezone.now()
+    variants = {v.language: v for v in broadcast.template.variants.all()}
+    channels = org_channels(broadcast.organization_id)
+    crisis = getattr(broadcast, "crisis", None)
+    shared = common_values(broadcast.organization, str(getattr(crisis, "name", "") or broadcast.title))
+    is_checkin = broadcast.template.purpose == TemplatePurpose.CHECKIN
+    expires = now + timedelta(hours=broadcast.checkin_valid_hours) if is_checkin else None
+    crisis_id = getattr(broadcast, "crisis_id", None)
+    messages = []
+    for row in plan.rows:
+        variant = variants[row.language]
+        values = {**shared, **row.values}
+        digest = None
+        if is_checkin:
+            token, digest = checkin_token()
+            values["checkin_link"] = checkin_url(token)
+        extra = {"crisis_id": crisis_id} if crisis_id is not None else {}
+        messages.append(
+            Message(
+                organization_id=broadcast.organization_id,
+                broadcast_id=broadcast.pk,
+                person_id=row.person_id,
+                channel=channels[row.kind],
+                kind=row.kind,
+                to_address=row.address,
+                language=row.language,
+                subject=render(variant.subject, values),
+                body=render(variant.body, values),
+                purpose=broadcast.template.purpose,
+                idempotency_key=f"b{broadcast.pk}-p{row.person_id}",
+                next_attempt_at=now,
+                created_at=now,
+                fallback=row.fallback,
+                checkin_hash=digest,
+                checkin_expires_at=expires,
+                **extra,
+            )
+        )
+    return messages

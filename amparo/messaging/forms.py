@@ -1,0 +1,136 @@
+"""Forms for the staff pages and the public check-in page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from amparo.messaging.models import LANGUAGES, TemplatePurpose
+
+NEED_CHOICES = [
+    ("shelter", _("Shelter")),
+    ("medical", _("Medical care")),
+    ("food", _("Food and water")),
+    ("documents", _("Documents")),
+    ("evacuation", _("Evacuation")),
+    ("family_contact", _("Contact with my family")),
+    ("repatriation", _("Return home")),
+    ("other", _("Something else")),
+]
+
+
+def _codes(value: str) -> list[str]:
+    return [part.strip().upper() for part in (value or "").replace(";", ",").split(",") if part.strip()]
+
+
+class BroadcastForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    template = forms.ChoiceField(label=_("Template"))
+    crisis = forms.ChoiceField(label=_("Crisis"), required=False)
+    welfare_status = forms.MultipleChoiceField(
+        label=_("Only people whose welfare status is"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    no_reply = forms.BooleanField(label=_("Only people who have not replied yet"), required=False)
+    nationality = forms.CharField(label=_("Nationality (ISO code)"), max_length=2, required=False)
+    country = forms.CharField(label=_("Country where they are (ISO code)"), max_length=2, required=False)
+    subdivisions = forms.CharField(
+        label=_("Subdivisions"), required=False, help_text=_("ISO 3166-2 codes, separated by commas, e.g. MX-GRO")
+    )
+    language_fallback = forms.CharField(
+        label=_("Language fallback"),
+        initial="es, en",
+        required=False,
+        help_text=_("Languages to use, in order, when a person's own is missing; empty: nobody gets another language"),
+    )
+    allow_fallback = forms.BooleanField(
+        label=_("Fall back to the next consented channel"), required=False, initial=True
+    )
+    requires_approval = forms.BooleanField(label=_("Needs a second person's approval"), required=False)
+    checkin_valid_hours = forms.IntegerField(
+        label=_("Check-in link valid for (hours)"), min_value=1, max_value=720, initial=72
+    )
+
+    def __init__(self, *args, templates=(), crises=(), welfare_statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [(str(t.pk), f"{t.name} ({t.get_purpose_display()})") for t in templates]
+        self.fields["crisis"].choices = [("", _("— none: a registry search —"))] + [(str(c.pk), str(c)) for c in crises]
+        self.fields["welfare_status"].choices = list(welfare_statuses)
+        if not crises:
+            for name in ("crisis", "welfare_status", "no_reply"):
+                del self.fields[name]
+
+    def clean_language_fallback(self):
+        codes = [c.lower() for c in _codes(self.cleaned_data["language_fallback"])]
+        bad = [c for c in codes if c not in LANGUAGES]
+        if bad:
+            raise forms.ValidationError(_("Unknown language code(s): %(codes)s") % {"codes": ", ".join(bad)})
+        return codes
+
+    def audience(self) -> dict:
+        data = self.cleaned_data
+        audience = {}
+        if data.get("nationality"):
+            audience["nationality"] = data["nationality"].upper()
+        if data.get("country"):
+            audience["country"] = data["country"].upper()
+        if data.get("subdivisions"):
+            audience["subdivisions"] = _codes(data["subdivisions"])
+        if data.get("welfare_status"):
+            audience["welfare_status"] = list(data["welfare_status"])
+        if data.get("no_reply"):
+            audience["no_reply"] = True
+        return audience
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=TemplatePurpose.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for language in LANGUAGES:
+            self.fields[f"subject_{language}"] = forms.CharField(
+                label=_("Subject (e-mail) · %(lang)s") % {"lang": language}, max_length=200, required=False
+            )
+            self.fields[f"body_{language}"] = forms.CharField(
+                label=_("Text · %(lang)s") % {"lang": language},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4, "data-language": language}),
+            )
+
+    def variants(self) -> dict[str, tuple[str, str]]:
+        return {
+            lang: (self.cleaned_data.get(f"subject_{lang}", ""), self.cleaned_data.get(f"body_{lang}", ""))
+            for lang in LANGUAGES
+        }
+
+
+class ResolveForm(forms.Form):
+    status = forms.ChoiceField(label=_("Record welfare status"), required=False)
+    needs = forms.MultipleChoiceField(
+        label=_("Needs"), choices=NEED_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("— no change, just close —"))] + list(statuses)
+
+
+class CheckInForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("safe", _("I am safe")), ("help", _("I need help"))], widget=forms.RadioSelect)
+    needs = forms.MultipleChoiceField(
+        label=_("What do you need?"), choices=NEED_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    people_with = forms.IntegerField(
+        label=_("How many people are with you?"), required=False, min_value=0, max_value=200
+    )
+    note = forms.CharField(
+        label=_("Anything else we should know?"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    longitude = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)

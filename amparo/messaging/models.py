@@ -1,0 +1,356 @@
+"""Communication with migrants: channels, templates, broadcasts, the outbox and what comes back.
+
+- `Channel`: one organization's configured way out (SMS/WhatsApp through Twilio or a local HTTP
+  gateway, e-mail through SMTP). Secrets are never stored here: `secret_name` names an
+  environment variable (or `*_FILE`) or a key of `settings.MESSAGING_SECRETS`.
+- `Template` + `TemplateVariant`: the text in each language, with `{placeholders}`.
+- `Broadcast`: one alert or check-in to an audience, with preview, confirmation and approval.
+- `Message`: one outbox row per person and broadcast. Workers claim rows by conditional UPDATE
+  with a lease; the row carries its idempotency key, its retry schedule, its fallback route and,
+  for a check-in, the hash of the personal link's token (never the token itself).
+- `InboundMessage`: replies and keyword requests; anything unclear waits in the staff inbox.
+- `CheckInAnswer`: what a person said through their check-in link.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from amparo.accounts.models import Organization
+from amparo.accounts.policy import ScopedQuerySet
+from amparo.registry.models import Person
+
+LANGUAGES = ("es", "en", "fr", "ht", "pt")
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class ChannelKind(models.TextChoices):
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("E-mail")
+
+
+class Provider(models.TextChoices):
+    TWILIO = "twilio", _("Twilio Messages API")
+    HTTP_GATEWAY = "http_gateway", _("HTTP gateway (JSON)")
+    SMTP = "smtp", _("SMTP server")
+    CONSOLE = "console", _("Console (development: writes to the log)")
+
+
+class Channel(models.Model):
+    """How one organization reaches people on one kind of channel."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="messaging_channels")
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=ChannelKind.choices)
+    provider = models.CharField(_("provider"), max_length=16, choices=Provider.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), default=10, help_text=_("lower is tried first"))
+    sender = models.CharField(
+        _("sender"), max_length=254, blank=True, help_text=_("phone number (E.164), WhatsApp number or e-mail address")
+    )
+    base_url = models.CharField(
+        _("API address"), max_length=300, blank=True, help_text=_("Twilio: https://api.twilio.com; gateway: its URL")
+    )
+    account = models.CharField(
+        _("account"), max_length=120, blank=True, help_text=_("Twilio Account SID, gateway user or SMTP user")
+    )
+    secret_name = models.CharField(
+        _("secret name"),
+        max_length=120,
+        blank=True,
+        help_text=_("environment variable (or *_FILE) holding the token, key or password; never the secret itself"),
+    )
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    rate_per_second = models.FloatField(_("messages per second"), default=10.0)
+    next_slot_at = models.DateTimeField(default=timezone.now, editable=False)
+    webhook_key = models.SlugField(max_length=40, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization", "kind", "priority", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="unique_channel_name_per_org"),
+            models.CheckConstraint(condition=Q(rate_per_second__gt=0), name="channel_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+    def save(self, *args, **kwargs):
+        if not self.webhook_key:
+            import secrets
+
+            self.webhook_key = secrets.token_urlsafe(18).replace("_", "x").replace("-", "y").lower()[:24]
+        super().save(*args, **kwargs)
+
+
+class TemplatePurpose(models.TextChoices):
+    ALERT = "alert", _("Alert")
+    CHECKIN = "checkin", _("Check-in (are you safe?)")
+    INFO = "info", _("Information (INFO keyword)")
+    SHELTERS = "shelters", _("Shelters (keyword reply)")
+    CONSULATE = "consulate", _("Consulate contact (keyword reply)")
+    ACKNOWLEDGE = "acknowledge", _("Thank-you for a reply")
+
+
+class Template(models.Model):
+    """A message with one variant per language. `organization` empty: a default every
+    organization may use (seeded); an organization's own template with the same purpose wins."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="message_templates"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=TemplatePurpose.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["purpose", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="unique_template_name_per_org"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(organization__isnull=True), name="unique_default_template_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def variant_for(self, language: str) -> TemplateVariant | None:
+        return next((v for v in self.variants.all() if v.language == language), None)
+
+
+class TemplateVariant(models.Model):
+    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="variants")
+    language = models.CharField(_("language"), max_length=16)
+    subject = models.CharField(_("subject (e-mail)"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["template", "language"]
+        constraints = [models.UniqueConstraint(fields=["template", "language"], name="unique_variant_language")]
+
+    def __str__(self) -> str:
+        return f"{self.template} [{self.language}]"
+
+
+class BroadcastStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Broadcast(models.Model):
+    """One alert or check-in to an audience. Draft → (awaiting approval →) sending → sent."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="broadcasts")
+    title = models.CharField(_("title"), max_length=200)
+    template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="broadcasts")
+    audience = models.JSONField(_("audience"), default=dict, blank=True)
+    language_fallback = models.JSONField(_("language fallback"), default=list, blank=True)
+    allow_fallback = models.BooleanField(_("fall back to the next consented channel"), default=True)
+    requires_approval = models.BooleanField(_("needs a second person's approval"), default=False)
+    checkin_valid_hours = models.PositiveIntegerField(_("check-in link valid for (hours)"), default=72)
+    status = models.CharField(max_length=20, choices=BroadcastStatus.choices, default=BroadcastStatus.DRAFT)
+    preview = models.JSONField(default=dict, blank=True, editable=False)
+    recipients = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("confirmed_by")),
+                name="broadcast_approved_by_second_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_checkin(self) -> bool:
+        return self.template.purpose == TemplatePurpose.CHECKIN
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    CLAIMED = "claimed", _("Claimed by a worker")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    READ = "read", _("Read")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# How far along a message is: a receipt never moves it backwards (callbacks arrive out of order).
+STATUS_RANK = {
+    MessageStatus.QUEUED: 0,
+    MessageStatus.CLAIMED: 1,
+    MessageStatus.SENDING: 2,
+    MessageStatus.SENT: 3,
+    MessageStatus.DELIVERED: 4,
+    MessageStatus.READ: 5,
+    MessageStatus.FAILED: 4,
+    MessageStatus.CANCELLED: 6,
+}
+OPEN_STATUSES = (MessageStatus.QUEUED, MessageStatus.CLAIMED, MessageStatus.SENDING)
+
+
+class MessageQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Message(models.Model):
+    """One outbox row: what to send to whom, on which channel, and how far it got."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="messages")
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, null=True, blank=True, related_name="messages")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="messages")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="messages")
+    kind = models.CharField(max_length=16, choices=ChannelKind.choices)
+    to_address = models.CharField(max_length=254)
+    language = models.CharField(max_length=16, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    purpose = models.CharField(max_length=16, choices=TemplatePurpose.choices, default=TemplatePurpose.ALERT)
+
+    status = models.CharField(max_length=12, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(default=EPOCH)
+    claimed_by = models.CharField(max_length=80, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    uncertain = models.BooleanField(
+        default=False, help_text="the last attempt may have reached the provider (crash, timeout, dropped connection)"
+    )
+    fallback = models.JSONField(default=list, blank=True)  # [[kind, address], ...] still to try
+    history = models.JSONField(default=list, blank=True)  # earlier attempts' errors, capped
+
+    provider_id = models.CharField(max_length=80, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
+    error_detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    # Check-in link: sha256 of the token, its expiry, and the answer time.
+    checkin_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    checkin_expires_at = models.DateTimeField(null=True, blank=True)
+    checkin_answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="msg_due_idx"),
+            models.Index(fields=["provider_id"], name="msg_provider_idx"),
+            models.Index(fields=["broadcast", "status"], name="msg_broadcast_status_idx"),
+            models.Index(fields=["person", "created_at"], name="msg_person_idx"),
+            models.Index(fields=["to_address", "created_at"], name="msg_to_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to_address} ({self.status})"
+
+
+class InboundStatus(models.TextChoices):
+    PROCESSED = "processed", _("Handled automatically")
+    NEEDS_REVIEW = "needs_review", _("Waiting for staff")
+    RESOLVED = "resolved", _("Handled by staff")
+    IGNORED = "ignored", _("Ignored")
+
+
+class InboundMessage(models.Model):
+    """A message a person sent us: a reply to a check-in, a keyword, or anything else."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="inbound_messages")
+    channel = models.ForeignKey(Channel, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound")
+    kind = models.CharField(max_length=16, choices=ChannelKind.choices)
+    from_address = models.CharField(max_length=254)
+    to_address = models.CharField(max_length=254, blank=True)
+    body = models.TextField(blank=True)
+    provider_id = models.CharField(max_length=80, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound")
+    in_reply_to = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="replies")
+    intent = models.CharField(max_length=16, blank=True)  # safe, help, keyword, unclear
+    keyword = models.CharField(max_length=16, blank=True)
+    needs = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=16, choices=InboundStatus.choices, default=InboundStatus.PROCESSED)
+    review_reason = models.CharField(max_length=200, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "provider_id"], condition=~Q(provider_id=""), name="unique_inbound_provider_id"
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "status", "received_at"], name="inbound_inbox_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_address}: {self.body[:40]}"
+
+
+class CheckInAnswer(models.Model):
+    """An answer given through a personal check-in link (several answers may follow one link)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="checkin_answers")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="checkin_answers")
+    answer = models.CharField(max_length=16)  # safe / help
+    needs = models.JSONField(default=list, blank=True)
+    people_with = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    accuracy_m = models.PositiveIntegerField(null=True, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    welfare_applied = models.BooleanField(default=False)
+    review_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-answered_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.answer}"

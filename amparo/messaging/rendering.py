@@ -1,0 +1,105 @@
+"""Templates: placeholders, the language fallback chain, and the checks the editor shows.
+
+Placeholders are `{name}` with a known name (PLACEHOLDERS); anything else in braces is reported.
+A person's language is chosen from, in order: their preferred language, the languages they
+speak, then the broadcast's fallback list (Spanish, English by default); the first language the template
+has a variant for wins (BCP 47 tags are compared by their primary subtag: es-MX → es).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from amparo.messaging.sms import sms_length
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+PLACEHOLDERS = {
+    "given_name": _("the person's given names"),
+    "full_name": _("the person's full name"),
+    "crisis": _("the crisis's name"),
+    "checkin_link": _("the personal check-in link"),
+    "organization": _("your organization's name"),
+    "consulate_phone": _("the consulate's (or organization's) phone"),
+    "consulate_name": _("the consulate's name"),
+    "consulate_address": _("the consulate's address"),
+    "shelters": _("the nearest shelters (keyword replies)"),
+    "info": _("information text (keyword replies)"),
+}
+# Typical lengths used to estimate SMS segments in the editor.
+SAMPLE_VALUES = {
+    "given_name": "María José",
+    "full_name": "María José López García",
+    "crisis": "Huracán Otis",
+    "checkin_link": "https://amparo.example.org/messaging/c/" + "x" * 22,
+    "organization": "Consulado de Guatemala",
+    "consulate_phone": "+52 55 5000 0000",
+    "consulate_name": "Consulado de Guatemala en Ciudad de México",
+    "consulate_address": "Av. Explanada 1025, Lomas de Chapultepec",
+    "shelters": "Albergue Belén, Tapachula, +52 962 000 0000",
+    "info": "",
+}
+DEFAULT_FALLBACK = ("es", "en")
+
+
+def placeholders_in(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text or ""))
+
+
+def render(text: str, values: dict[str, str]) -> str:
+    """Replace known placeholders; unknown ones are left as written (the editor reports them)."""
+    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text or "")
+
+
+def primary(tag: str) -> str:
+    return (tag or "").strip().replace("_", "-").split("-")[0].lower()
+
+
+def language_chain(preferred: str, spoken: Iterable[str] = (), fallback: Iterable[str] = DEFAULT_FALLBACK) -> list[str]:
+    """The person's languages, then the fallback list (the broadcast's; empty: no fallback)."""
+    chain = [primary(preferred), *(primary(t) for t in spoken), *(primary(t) for t in fallback)]
+    return [lang for lang in dict.fromkeys(chain) if lang]
+
+
+def choose_language(available: Iterable[str], chain: Iterable[str]) -> str | None:
+    available = set(available)
+    return next((lang for lang in chain if lang in available), None)
+
+
+@dataclass(frozen=True)
+class VariantCheck:
+    language: str
+    encoding: str
+    segments: int
+    units: int
+    non_gsm: tuple[str, ...]
+    missing: tuple[str, ...]  # placeholders other languages use but this one lacks
+    unknown: tuple[str, ...]  # placeholders that are not known
+
+
+def check_variants(variants: dict[str, str], *, purpose: str = "") -> list[VariantCheck]:
+    """The editor's checks: SMS encoding and segments (with typical placeholder values), a
+    placeholder used in one language but missing in another, unknown placeholders, and a
+    check-in template without its link."""
+    used = set().union(*(placeholders_in(body) for body in variants.values())) if variants else set()
+    if purpose == "checkin":
+        used.add("checkin_link")
+    checks = []
+    for language, body in sorted(variants.items()):
+        names = placeholders_in(body)
+        length = sms_length(render(body, SAMPLE_VALUES))
+        checks.append(
+            VariantCheck(
+                language=language,
+                encoding=length.encoding,
+                segments=length.segments,
+                units=length.units,
+                non_gsm=length.non_gsm,
+                missing=tuple(sorted((used & set(PLACEHOLDERS)) - names)),
+                unknown=tuple(sorted(names - set(PLACEHOLDERS))),
+            )
+        )
+    return checks
