@@ -142,6 +142,9 @@ class Person(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Every name token the person is known by, folded (see normalize.search_name); kept by
+    # registry.indexing together with the NameKey rows. Not shown anywhere.
+    search_name = models.CharField(max_length=500, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -260,9 +263,13 @@ class ContactPoint(models.Model):
     is_primary = models.BooleanField(_("primary"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    # The national number's digits (or every digit as written when it does not parse), so a phone
+    # typed without its country prefix is found too.
+    search_digits = models.CharField(max_length=32, blank=True, editable=False)
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "kind", "value"], name="unique_contact_per_person")]
-        indexes = [models.Index(fields=["value"])]
+        indexes = [models.Index(fields=["value"]), models.Index(fields=["search_digits"])]
 
     def __str__(self) -> str:
         return self.value
@@ -342,3 +349,26 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()}: {'yes' if self.given else 'no'}"
+
+
+class NameWord(models.Model):
+    """The vocabulary of name tokens (folded, see normalize.py): a query word expands to the known
+    tokens starting with it through this small table, instead of range scans on the big one."""
+
+    word = models.CharField(max_length=40, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class NameKey(models.Model):
+    """Search index of names: one row per (key, person), where a key is a folded name token
+    (`maria`) or an unordered pair of tokens of the same name (`=lopez maria`). Written in bulk by
+    registry.indexing whenever a name changes; never edited by hand."""
+
+    pk = models.CompositePrimaryKey("key", "person")
+    key = models.CharField(max_length=90)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.person_id}"

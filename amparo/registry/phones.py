@@ -36,4 +36,18 @@ def parse_phone(raw: str, *regions: str) -> ParsedPhone:
                 is_valid=True,
                 national_number=str(number.national_number),
             )
+    digits = "".join(c for c in raw if c.isdigit())
+    if candidates != [None] and len(digits) >= 10:
+        # Written with its country code but without "+" ("502 4455 6677").
+        try:
+            number = phonenumbers.parse("+" + digits, None)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is not None and phonenumbers.is_valid_number(number):
+            return ParsedPhone(
+                value=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+                raw=raw,
+                is_valid=True,
+                national_number=str(number.national_number),
+            )
     return ParsedPhone(value=raw, raw=raw, is_valid=False, national_number="".join(c for c in raw if c.isdigit()))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction
 from amparo.accounts.models import Organization
+from amparo.registry import indexing
 from amparo.registry.access import can_change
 from amparo.registry.models import (
     Consent,
@@ -24,6 +25,7 @@ from amparo.registry.models import (
     Nationality,
     Person,
 )
+from amparo.registry.normalize import digits
 from amparo.registry.phones import parse_phone
 
 
@@ -98,7 +100,9 @@ def register_person(
     if not person.preferred_language and data.languages:
         person.preferred_language = data.languages[0]
     person.full_clean(exclude=["registering_organization", "created_by", "merged_into", "household"])
+    indexing.set_search_name(person)
     person.save()
+    indexing.index_people([person], replace=False)
     Nationality.objects.bulk_create([Nationality(person=person, country=c) for c in dict.fromkeys(nationalities)])
     _add_contacts(person, data, organization)
     for doc in data.documents:
@@ -136,7 +140,12 @@ def _add_contacts(person: Person, data: PersonData, organization: Organization) 
             person=person,
             kind=ContactKind.PHONE,
             value=parsed.value,
-            defaults={"raw_value": parsed.raw, "is_valid": parsed.is_valid, "whatsapp": whatsapp},
+            defaults={
+                "raw_value": parsed.raw,
+                "is_valid": parsed.is_valid,
+                "whatsapp": whatsapp,
+                "search_digits": (parsed.national_number if parsed.is_valid else digits(parsed.raw))[-15:],
+            },
         )
     for email in data.emails:
         if email.strip():

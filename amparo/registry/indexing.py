@@ -1,0 +1,81 @@
+"""Keeping the name search index (Person.search_name, NameKey, NameWord) in step with names.
+
+Every write that creates people or changes a name calls `index_people` (bulk, a few statements per
+batch); nothing scans the registry. `amparo reindex-people` rebuilds everything in batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from amparo.registry import normalize
+from amparo.registry.models import NameKey, NameWord, Person
+
+BATCH = 2000
+
+
+def keys_of(person: Person) -> set[str]:
+    return normalize.person_keys(person.given_names, person.first_surname, person.second_surname, person.other_names)
+
+
+def set_search_name(person: Person) -> None:
+    """Fill Person.search_name before the row is saved (bulk_create or save)."""
+    person.search_name = normalize.search_name(
+        person.given_names, person.first_surname, person.second_surname, person.other_names
+    )
+
+
+def index_people(people: Sequence[Person], *, replace: bool = True) -> int:
+    """Write the NameKey and NameWord rows of saved people; with `replace`, drop their old keys
+    first (after a name change). Returns the number of keys written."""
+    if not people:
+        return 0
+    if replace:
+        NameKey.objects.filter(person_id__in=[p.pk for p in people]).delete()
+    rows: list[NameKey] = []
+    words: set[str] = set()
+    for person in people:
+        for key in keys_of(person):
+            rows.append(NameKey(key=key, person_id=person.pk))
+            if not key.startswith("="):
+                words.add(key)
+    NameWord.objects.bulk_create([NameWord(word=w) for w in words], ignore_conflicts=True, batch_size=BATCH)
+    NameKey.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+    return len(rows)
+
+
+def reindex_all(*, batch: int = BATCH, progress=None) -> int:
+    """Rebuild search_name and keys for every person, in primary-key batches."""
+    done, last = 0, 0
+    while True:
+        people = list(Person.objects.filter(pk__gt=last).order_by("pk")[:batch])
+        if not people:
+            return done
+        for person in people:
+            set_search_name(person)
+        Person.objects.bulk_update(people, ["search_name"], batch_size=batch)
+        index_people(people)
+        done += len(people)
+        last = people[-1].pk
+        if progress:
+            progress(done)
+
+
+def words_starting(prefix: str, limit: int) -> list[str]:
+    """Known name tokens starting with `prefix`, at most `limit` (+1 to tell there are more)."""
+    return list(
+        NameWord.objects.filter(word__gte=prefix, word__lt=normalize.next_prefix(prefix))
+        .order_by("word")
+        .values_list("word", flat=True)[: limit + 1]
+    )
+
+
+def iter_chunks(items: Iterable, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
