@@ -39,7 +39,7 @@ def test_affected_command_writes_standard_columns_and_welfare(crisis_with_people
     assert STANDARD_COLUMNS[:4] == ("source_record_id", "given_names", "first_surname", "second_surname")
     mine = next(r for r in rows if r["welfare_status"] == "needs_assistance")
     assert mine["given_names"] == "'=HYPERLINK(1)"  # formula neutralised
-    assert mine["needs"] == "food" and mine["phone"] == "+527441234567" and mine["longitude"] == "-98.8"
+    assert mine["needs"] == "food" and mine["phone"] == "+527441234567" and mine["longitude"] == "-98.800000"
     assert len(rows) == 2 and "2 affected" in stdout.getvalue()
     assert AuditEvent.objects.filter(action="export", object_type="crises.welfarestatus").get().extra["count"] == 2
 
