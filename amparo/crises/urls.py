@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/affected.csv", views.affected_export, name="affected_export"),
     path("<int:pk>/welfare/<int:person_id>/", views.welfare_detail, name="welfare_detail"),
     path("<int:pk>/alert-level/", views.alert_level, name="alert_level"),
+    path("<int:pk>/recompute/", views.recompute, name="recompute"),
 ]

@@ -323,6 +323,22 @@ def welfare_detail(request, pk: int, person_id: int):
 
 @login_required
 @require_POST
+def recompute(request, pk: int):
+    """Recompute who is affected (people whose last location changed since): newcomers added,
+    people now outside flagged."""
+    crisis = _crisis(request, pk)
+    _require_manager(request)
+    result = set_areas(actor=request.user, crisis=crisis, areas=[], replace=False, request=request)
+    messages.success(
+        request,
+        _("Areas changed: %(total)s affected, %(added)s new, %(out)s now outside (kept, flagged).")
+        % {"total": result.total, "added": result.added, "out": result.flagged_outside},
+    )
+    return redirect("crises:crisis_detail", pk=crisis.pk)
+
+
+@login_required
+@require_POST
 def alert_level(request, pk: int):
     crisis = _crisis(request, pk)
     form = AlertLevelForm(request.POST)

@@ -136,7 +136,8 @@ def test_create_crisis_rejects_bad_geojson_with_where(client, scene, tmp_path):
                 "geojson_file": f,
             },
         )
-    assert response.status_code == 200 and "feature 1" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 200 and ("feature 1" in html or "elemento 1" in html)  # what and where
     assert not Crisis.objects.filter(name="X").exists()
 
 
@@ -172,3 +173,13 @@ def test_dashboard_chart_after_someone_is_accounted_for(client, scene):
     login(client, world["officer"])
     html = client.get(reverse("crises:crisis_detail", args=[crisis.pk])).content.decode()
     assert "<polyline" in html
+
+
+def test_recompute_adds_people_who_moved_in(client, scene, make_person):
+    world, crisis, own, theirs = scene
+    newcomer = make_person(world["consulate"], given_names="Recién", latitude=16.25, longitude=-98.75, country="MX")
+    login(client, world["officer"])
+    assert client.post(reverse("crises:recompute", args=[crisis.pk])).status_code == 302
+    assert WelfareStatus.objects.filter(crisis=crisis, person=newcomer, in_area=True).exists()
+    login(client, world["ngo_worker"])
+    assert client.post(reverse("crises:recompute", args=[crisis.pk])).status_code == 403
