@@ -257,9 +257,26 @@ def ids_in_polygon(geom) -> np.ndarray:
     return ids[covers_points(geom, lats, lons)]
 
 
+def circle_strips(lat: float, lon: float, radius_m: float) -> list[BBox]:
+    """Latitude strips around a geodesic circle (from a 72-gon 1 % wider than the circle, so it
+    surely encloses it): about 20 % fewer candidates than the circle's bounding box."""
+    box = bbox_of_circle(lat, lon, radius_m)
+    if radius_m < 1000 or box.min_lon <= -180 or box.max_lon >= 180 or box.min_lat <= -89 or box.max_lat >= 89:
+        return [box]
+    ring = []
+    for k in range(72):
+        p = Geodesic.WGS84.Direct(lat, lon, k * 5.0, radius_m * 1.01)
+        ring.append((p["lon2"], p["lat2"]))
+    strips = polygon_strips(shapely.Polygon(ring))
+    # never narrower than the exact bounding box in latitude (the 72-gon reaches beyond it anyway)
+    strips[0] = BBox(min(strips[0].min_lat, box.min_lat), strips[0].max_lat, strips[0].min_lon, strips[0].max_lon)
+    strips[-1] = BBox(strips[-1].min_lat, max(strips[-1].max_lat, box.max_lat), strips[-1].min_lon, strips[-1].max_lon)
+    return strips
+
+
 def ids_in_circle(lat: float, lon: float, radius_km: float) -> np.ndarray:
     radius_m = radius_km * 1000.0
-    ids, lats, lons = candidates_in_bbox(bbox_of_circle(lat, lon, radius_m))
+    ids, lats, lons = _fetch_points(*_boxes_sql(circle_strips(lat, lon, radius_m)))
     return ids[within_circle(lat, lon, radius_m, lats, lons)]
 
 
