@@ -123,7 +123,7 @@ def _ensure_people(stdout) -> int:
             )
             register_person(actor=ACTOR, organization=organization, data=data, audit_event=False)
             created += 1
-    stdout.write(f"{created} demo people near the coast, ")
+    stdout.write(f"{created} demo people near the coast, ", ending="")
     return created
 
 
