@@ -74,3 +74,35 @@ def write_affected_csv(*, actor, crisis: Crisis, stream, params=None, request=No
         crisis=crisis.pk,
     )
     return len(ids)
+
+
+# Aggregates for partners and authorities: HXL hashtags under the header (DOMAIN.md).
+COUNT_COLUMNS = (
+    ("country", "#country+code"),
+    ("subdivision", "#adm1+code"),
+    ("nationality", "#group+nationality+code"),
+    ("affected", "#affected"),
+    ("reached", "#reached"),
+    ("accounted_for", "#affected+accounted"),
+    ("in_need", "#inneed"),
+    ("missing", "#affected+missing"),
+)
+SMALL_CELL = 5  # counts from 1 to 4 are published as "<5" (small-cell suppression)
+
+
+def write_counts_csv(*, actor, crisis: Crisis, stream, suppress_small: bool = True, request=None) -> int:
+    """Counts per country, subdivision and nationality with an HXL row; audited as an export."""
+    writer = csv.writer(stream)
+    writer.writerow([c for c, _tag in COUNT_COLUMNS])
+    writer.writerow([tag for _c, tag in COUNT_COLUMNS])
+    rows = queries.counts_by_place(actor, crisis)
+    for row in rows:
+        values = []
+        for column, _tag in COUNT_COLUMNS:
+            value = row[column]
+            if suppress_small and isinstance(value, int) and 0 < value < SMALL_CELL:
+                value = f"<{SMALL_CELL}"
+            values.append(neutralize(value))
+        writer.writerow(values)
+    audit.record(actor, AuditAction.EXPORT, crisis, request=request, summary="crisis counts (HXL)", rows=len(rows))
+    return len(rows)

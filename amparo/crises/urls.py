@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/areas.json", views.crisis_areas, name="crisis_areas"),
     path("<int:pk>/affected/", views.affected_list, name="affected_list"),
     path("<int:pk>/affected.csv", views.affected_export, name="affected_export"),
+    path("<int:pk>/counts.csv", views.counts_export, name="counts_export"),
     path("<int:pk>/welfare/<int:person_id>/", views.welfare_detail, name="welfare_detail"),
     path("<int:pk>/alert-level/", views.alert_level, name="alert_level"),
     path("<int:pk>/recompute/", views.recompute, name="recompute"),

@@ -22,7 +22,7 @@ from amparo.crises import cap, charts, geo, queries
 from amparo.crises.access import can_manage_crises, can_set_alert_level, can_write_welfare
 from amparo.crises.cap_import import import_alerts
 from amparo.crises.codes import ACCOUNTED_FOR, AreaKind, Need, WelfareCode, WelfareSource
-from amparo.crises.export import write_affected_csv
+from amparo.crises.export import write_affected_csv, write_counts_csv
 from amparo.crises.forms import AlertLevelForm, AreasForm, CapImportForm, CrisisForm, WelfareForm, specs_from_drawn
 from amparo.crises.models import CapFeed, Crisis, WelfareStatus
 from amparo.crises.services import (
@@ -267,6 +267,17 @@ def affected_export(request, pk: int):
     write_affected_csv(actor=request.user, crisis=crisis, stream=stream, params=request.GET, request=request)
     response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="crisis-{crisis.pk}-affected.csv"'
+    return response
+
+
+@login_required
+def counts_export(request, pk: int):
+    """Counts per place and nationality with HXL hashtags; small cells suppressed."""
+    crisis = _crisis(request, pk)
+    stream = io.StringIO()
+    write_counts_csv(actor=request.user, crisis=crisis, stream=stream, request=request)
+    response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="crisis-{crisis.pk}-counts-hxl.csv"'
     return response
 
 

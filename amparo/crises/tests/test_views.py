@@ -183,3 +183,13 @@ def test_recompute_adds_people_who_moved_in(client, scene, make_person):
     assert WelfareStatus.objects.filter(crisis=crisis, person=newcomer, in_area=True).exists()
     login(client, world["ngo_worker"])
     assert client.post(reverse("crises:recompute", args=[crisis.pk])).status_code == 403
+
+
+def test_counts_export_has_hxl_tags_and_suppresses_small_cells(client, scene):
+    world, crisis, *_ = scene
+    login(client, world["civil"])
+    lines = client.get(reverse("crises:counts_export", args=[crisis.pk])).content.decode().splitlines()
+    assert lines[1].startswith("#country+code,#adm1+code,#group+nationality+code,#affected")
+    assert sorted(lines[2:]) == ["MX,MX-GRO,GT,<5,0,0,0,0", "MX,MX-GRO,HN,<5,0,0,0,0"]
+    login(client, world["ngo_worker"])
+    assert client.get(reverse("crises:counts_export", args=[crisis.pk])).content.decode().count("\n") == 2
