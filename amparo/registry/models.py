@@ -368,7 +368,7 @@ class NameKey(models.Model):
 
     pk = models.CompositePrimaryKey("key", "person")
     key = models.CharField(max_length=90)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
 
     def __str__(self) -> str:
         return f"{self.key} → {self.person_id}"
