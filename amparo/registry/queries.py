@@ -146,7 +146,7 @@ def name_plan(query: str):
     # The most specific words (fewest expansions, then longest) drive.
     ranked = sorted(expansions, key=lambda e: (e[1] is None, len(e[1]) if e[1] is not None else 0, -len(e[0])))
     if len(ranked) >= 2:
-        (word_a, exp_a), (word_b, exp_b) = ranked[0], ranked[1]
+        exp_a, exp_b = ranked[0][1], ranked[1][1]
         if exp_a is not None and exp_b is not None and len(exp_a) * len(exp_b) <= PAIR_KEY_LIMIT:
             keys = sorted({normalize.pair_key(a, b) for a in exp_a for b in exp_b if a != b})
             if keys:

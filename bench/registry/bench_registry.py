@@ -133,22 +133,49 @@ def _raw_chunk(org, chunk: list[dict], now) -> None:
         for pk, r in zip(pks, chunk, strict=True):
             nats.append((pk, r["nationality"][:2]))
             if r["phone"]:
-                contacts.append({"person_id": pk, "kind": "phone", "value": r["phone"], "raw_value": r["phone"], "created_at": now})
+                contacts.append(
+                    {"person_id": pk, "kind": "phone", "value": r["phone"], "raw_value": r["phone"], "created_at": now}
+                )
             if r["email"]:
-                contacts.append({"person_id": pk, "kind": "email", "value": r["email"], "raw_value": r["email"], "created_at": now})
+                contacts.append(
+                    {"person_id": pk, "kind": "email", "value": r["email"], "raw_value": r["email"], "created_at": now}
+                )
             if r["document_number"]:
                 docs.append(
-                    {"person_id": pk, "document_type": r["document_type"] or "other", "number": r["document_number"],
-                     "number_normalized": r["document_number"]}
+                    {
+                        "person_id": pk,
+                        "document_type": r["document_type"] or "other",
+                        "number": r["document_number"],
+                        "number_normalized": r["document_number"],
+                    }
                 )
-            locs.append({"person_id": pk, "latitude": _float(r["latitude"]), "longitude": _float(r["longitude"]),
-                         "country": r["country"], "subdivision": r["subdivision"], "municipality": r["municipality"],
-                         "observed_at": now, "source": "import"})
-            for column, purpose in (("consent_alerts", "crisis_alerts"), ("consent_referrals", "referrals"),
-                                    ("consent_sharing", "sharing_host_authorities")):
+            locs.append(
+                {
+                    "person_id": pk,
+                    "latitude": _float(r["latitude"]),
+                    "longitude": _float(r["longitude"]),
+                    "country": r["country"],
+                    "subdivision": r["subdivision"],
+                    "municipality": r["municipality"],
+                    "observed_at": now,
+                    "source": "import",
+                }
+            )
+            for column, purpose in (
+                ("consent_alerts", "crisis_alerts"),
+                ("consent_referrals", "referrals"),
+                ("consent_sharing", "sharing_host_authorities"),
+            ):
                 if r[column]:
-                    consents.append({"person_id": pk, "purpose": purpose, "given": r[column] == "yes",
-                                     "method": "imported", "recorded_at": now})
+                    consents.append(
+                        {
+                            "person_id": pk,
+                            "purpose": purpose,
+                            "given": r[column] == "yes",
+                            "method": "imported",
+                            "recorded_at": now,
+                        }
+                    )
         insert_rows(Nationality, ["person", "country"], nats, ignore_conflicts=True)
         insert_dicts(ContactPoint, contacts, ignore_conflicts=True)
         insert_dicts(Document, docs)
