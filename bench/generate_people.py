@@ -140,6 +140,8 @@ FEMALE = (
     "Génesis",
     "Roxana",
     "Milagros",
+)
+MALE = (
     "José",
     "Juan",
     "Luis",
