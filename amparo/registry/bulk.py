@@ -52,38 +52,70 @@ def insert_rows(
     ignore_conflicts: bool = False,
 ) -> list:
     """Insert `rows` (tuples in the order of field `names`; ForeignKeys by their `_id` value) into
-    `model`'s table. Returns the new primary keys, in order, when `returning_pk`."""
+    `model`'s table. Returns the new primary keys, in order, when `returning_pk`.
+
+    SQLite: multi-row INSERT statements. PostgreSQL: COPY (new primary keys are taken from the
+    table's sequence first), or, to skip conflicting rows, a pipelined executemany."""
     if not rows:
         return []
     fields, preps = _preparers(model, names)
+    if any(preps):
+        rows = [tuple(p(v) if p else v for p, v in zip(preps, row, strict=True)) for row in rows]
+    # The DB-API connection itself: Django's debug cursor (DEBUG on in development) would format
+    # and keep every one of these large statements.
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        return _insert_postgresql(model, fields, rows, returning_pk=returning_pk, ignore_conflicts=ignore_conflicts)
+    return _insert_multirow(model, fields, rows, returning_pk=returning_pk, ignore_conflicts=ignore_conflicts)
+
+
+def _insert_multirow(model, fields, rows, *, returning_pk: bool, ignore_conflicts: bool) -> list:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)
-    mark = "?" if connection.vendor == "sqlite" else "%s"
-    per_row = "(" + ", ".join([mark] * len(fields)) + ")"
+    per_row = "(" + ", ".join(["?"] * len(fields)) + ")"
     max_params = getattr(connection.features, "max_query_params", None) or 30000
     chunk = max(1, min(1000, max_params // max(1, len(fields))))
-    conflict = ""
-    if ignore_conflicts:
-        conflict = " ON CONFLICT DO NOTHING"
+    conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     returning = f" RETURNING {quote(model._meta.pk.column)}" if returning_pk else ""
-    if any(preps):
-        rows = [tuple(p(v) if p else v for p, v in zip(preps, row, strict=True)) for row in rows]
     pks: list = []
-    # The DB-API cursor itself: Django's debug cursor (DEBUG on in development) would format and
-    # keep every one of these large statements.
-    connection.ensure_connection()
     cursor = connection.connection.cursor()
     try:
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
             sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([per_row] * len(part)) + conflict + returning
-            params = [value for row in part for value in row]
-            cursor.execute(sql, params)
+            cursor.execute(sql, [value for row in part for value in row])
             if returning_pk:
                 pks.extend(r[0] for r in cursor.fetchall())
     finally:
         cursor.close()
+    return pks
+
+
+def _insert_postgresql(model, fields, rows, *, returning_pk: bool, ignore_conflicts: bool) -> list:
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = [quote(f.column) for f in fields]
+    pks: list = []
+    with connection.connection.cursor() as cursor:
+        if ignore_conflicts:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) ON CONFLICT DO NOTHING", rows
+            )
+            return []
+        if returning_pk:
+            pk_column = model._meta.pk.column
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, pk_column, len(rows)],
+            )
+            pks = [r[0] for r in cursor.fetchall()]
+            columns = [quote(pk_column), *columns]
+            rows = [(pk, *row) for pk, row in zip(pks, rows, strict=True)]
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
     return pks
 
 

@@ -4,7 +4,9 @@
 #   bash bench/registry/run.sh                 # 1M people
 #   BENCH_PEOPLE=100000 bash bench/registry/run.sh
 # PostgreSQL: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432), databases
-# amparo_bench_raw and amparo_bench_import are dropped and re-created.
+# amparo_bench_raw and amparo_bench_import are dropped and re-created. The raw reference is the
+# registry's own fastest insert path (BENCH_RAW_METHOD=sql, the default) or Django's bulk_create
+# (BENCH_RAW_METHOD=bulk_create).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
@@ -17,7 +19,7 @@ echo "people file: $FILE ($(wc -l <"$FILE") lines)"
 
 run() {  # label raw_url import_url
   echo "--- $1"
-  DATABASE_URL="$2" "$PY" bench/registry/bench_registry.py raw "$FILE" | tee "$OUT/$1-raw.json"
+  DATABASE_URL="$2" "$PY" bench/registry/bench_registry.py raw "$FILE" --method "${BENCH_RAW_METHOD:-sql}" | tee "$OUT/$1-raw.json"
   DATABASE_URL="$3" "$PY" bench/registry/bench_registry.py import "$FILE" | tee "$OUT/$1-import.json"
   DATABASE_URL="$3" "$PY" bench/registry/bench_registry.py search "$FILE" | tee "$OUT/$1-search.json"
   "$PY" - "$OUT/$1-raw.json" "$OUT/$1-import.json" "$OUT/$1-search.json" <<'PY'

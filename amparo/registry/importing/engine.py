@@ -379,8 +379,9 @@ class _Writer:
                 for purpose, (given, method) in d.consents.items()
             )
             keys.append((pk, normalize.person_keys(d.given_names, d.first_surname, d.second_surname)))
-        insert_rows(Nationality, ["person", "country"], nationalities, ignore_conflicts=True)
-        insert_dicts(ContactPoint, contacts, ignore_conflicts=True)
+        # New people: nothing to conflict with (duplicates within a row are removed above).
+        insert_rows(Nationality, ["person", "country"], nationalities)
+        insert_dicts(ContactPoint, contacts)
         insert_dicts(Document, documents)
         insert_dicts(LocationHistory, locations)
         insert_dicts(Consent, consents)
