@@ -392,6 +392,7 @@ class ImportJob(models.Model):
     headers = models.JSONField(default=list)
     mapping = models.JSONField(default=dict, help_text=_("header → standard column"))
     dry_run = models.BooleanField(_("dry run"), default=False)
+    language = models.CharField(max_length=8, blank=True, help_text=_("the uploader's language, for the report"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.MAPPING)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     rows_done = models.PositiveIntegerField(default=0)
