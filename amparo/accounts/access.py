@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from amparo.accounts import policy
 from amparo.accounts.codes import Role
-from amparo.accounts.models import AuditEvent, DataSharingAgreement, Membership, Organization
+from amparo.accounts.models import APIToken, AuditEvent, DataSharingAgreement, Membership, Organization
 
 
 def _organizations(p: policy.Principal) -> Q:
@@ -28,7 +28,13 @@ def _audit(p: policy.Principal) -> Q:
     return Q(organization_id__in=p.organization_ids([Role.ORG_ADMIN, Role.SUPERVISOR]))
 
 
+def _api_tokens(p: policy.Principal) -> Q:
+    # A token acts as its user: only that user sees it (not even their organization's admins).
+    return Q(user_id=p.user.pk) if p.user is not None else policy.NOTHING
+
+
 policy.register(Organization, names=_organizations)
 policy.register(Membership, names=_memberships)
 policy.register(DataSharingAgreement, names=_agreements)
 policy.register(AuditEvent, names=_audit)
+policy.register(APIToken, names=_api_tokens)

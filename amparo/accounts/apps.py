@@ -12,4 +12,5 @@ class AccountsConfig(AppConfig):
         from amparo.core import ui
 
         ui.add_nav("accounts:agreements", _("Data sharing"), roles=None, order=80)
+        ui.add_nav("accounts:members", _("Members"), roles={"org_admin"}, order=85)
         ui.add_nav("accounts:audit", _("Audit log"), roles={"org_admin", "supervisor"}, order=90)

@@ -1,9 +1,16 @@
-"""Show times in the user's zone: their own setting, else their organization's, else UTC."""
+"""Show times in the user's zone (their own setting, else their organization's, else UTC) and
+pages in the user's language.
+
+Language, from strongest to weakest: the language switcher (its cookie, also set at sign-in and
+when the profile is saved), the profile's language, the browser's Accept-Language (Django's
+LocaleMiddleware, which runs before authentication and so cannot read the profile itself)."""
 
 import zoneinfo
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
+from amparo.accounts.models import UserProfile
 from amparo.accounts.policy import principal_for
 
 
@@ -12,18 +19,29 @@ class UserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        zone = _zone_for(request.user) if getattr(request, "user", None) else None
+        user = getattr(request, "user", None)
+        profile = _profile(user)
+        zone = _zone_for(user, profile)
         if zone:
             timezone.activate(zone)
         else:
             timezone.deactivate()
+        language = profile.language if profile else ""
+        if language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         return self.get_response(request)
 
 
-def _zone_for(user):
-    if not user.is_authenticated:
+def _profile(user):
+    if user is None or not user.is_authenticated:
         return None
-    profile = getattr(user, "profile", None) if hasattr(user, "profile") else None
+    return UserProfile.objects.filter(user=user).first()
+
+
+def _zone_for(user, profile):
+    if user is None or not user.is_authenticated:
+        return None
     name = profile.time_zone if profile and profile.time_zone else ""
     if not name:
         organization = principal_for(user).organization

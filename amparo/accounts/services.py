@@ -1,16 +1,29 @@
-"""Writes for organizations, memberships and data-sharing agreements; each audits itself."""
+"""Writes for organizations, memberships, data-sharing agreements, profiles and API tokens.
+
+Each function is one use case in one transaction, checks who may do it, and writes its own audit
+event. Side effects (the welcome e-mail) run on commit, so a rolled-back write sends nothing."""
 
 from __future__ import annotations
 
+import zoneinfo
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from amparo.accounts import audit, policy
-from amparo.accounts.codes import AuditAction
-from amparo.accounts.models import DataSharingAgreement, Membership, Organization
+from amparo.accounts.codes import AuditAction, Role
+from amparo.accounts.models import APIToken, DataSharingAgreement, Membership, Organization, UserProfile
 
 
 @transaction.atomic
@@ -77,21 +90,221 @@ def revoke_agreement(*, actor, agreement: DataSharingAgreement, request=None) ->
     return agreement
 
 
+# --- Members of an organization (its administrators manage them) ---------------------------
+
+
+def _require_admin(actor, organization: Organization) -> policy.Principal:
+    principal = policy.principal_for(actor)
+    if not policy.can_manage_organization(principal, organization):
+        raise PermissionDenied(_("Only the organization's administrators may manage its members."))
+    return principal
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role: %(role)s.") % {"role": role}})
+
+
+def _keeps_an_admin(membership: Membership) -> bool:
+    """False when `membership` is the organization's last active administrator."""
+    if membership.role != Role.ORG_ADMIN or not membership.is_active:
+        return True
+    others = Membership.objects.filter(
+        organization_id=membership.organization_id, role=Role.ORG_ADMIN, is_active=True, user__is_active=True
+    ).exclude(pk=membership.pk)
+    return others.exists()
+
+
 @transaction.atomic
-def add_member(*, actor, organization: Organization, username: str, email: str, role: str, password: str | None = None):
-    """Create (or reuse) a user and give them a role in the organization."""
-    if not policy.can_manage_organization(actor, organization):
-        raise PermissionDenied(_("Only the organization's administrators may add members."))
+def add_member(
+    *,
+    actor,
+    organization: Organization,
+    username: str,
+    email: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "",
+    password: str | None = None,
+    request=None,
+) -> Membership:
+    """Give a new user a role in the organization. The user gets an unusable password and an
+    e-mail with a link to choose one (the password-reset flow), unless `password` is given
+    (commands and demo data). An existing user name is refused, except a former member of this
+    organization, who is reactivated with the new role."""
+    principal = _require_admin(actor, organization)
+    _check_role(role)
+    username = username.strip()
+    email = email.strip().lower()
+    if not username:
+        raise ValidationError({"username": _("Enter a user name.")})
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
     User = get_user_model()
-    user, created = User.objects.get_or_create(username=username, defaults={"email": email})
-    if created:
+    user = User.objects.filter(username__iexact=username).first()
+    created = user is None
+    if user is not None:
+        membership = Membership.objects.filter(user=user, organization=organization).first()
+        if membership is None:
+            raise ValidationError({"username": _("This user name is taken. Choose another one.")})
+        if membership.is_active:
+            raise ValidationError({"username": _("%(username)s is already a member.") % {"username": user.username}})
+        membership.role = role
+        membership.is_active = True
+        membership.save(update_fields=["role", "is_active"])
+    else:
+        user = User(username=username, email=email, first_name=first_name.strip(), last_name=last_name.strip())
         if password:
             user.set_password(password)
         else:
             user.set_unusable_password()
+        user.full_clean(exclude=["password"])
         user.save()
-    membership, _created = Membership.objects.update_or_create(
-        user=user, organization=organization, defaults={"role": role, "is_active": True}
+        if language:
+            UserProfile.objects.create(user=user, language=language)
+        membership = Membership.objects.create(user=user, organization=organization, role=role)
+    audit.record(
+        principal,
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        membership,
+        request=request,
+        organization=organization,
+        summary=f"{user.username} {'added' if created else 'rejoined'} as {role}",
+        username_added=user.username,
+        role=role,
     )
-    audit.record(actor, AuditAction.CREATE, membership, organization=organization, summary=f"{username} as {role}")
+    if created and not password:
+        base_url = request.build_absolute_uri("/").rstrip("/") if request is not None else settings.SITE_URL
+        transaction.on_commit(lambda: send_welcome_email(user=user, organization=organization, base_url=base_url))
     return membership
+
+
+def send_welcome_email(*, user, organization: Organization, base_url: str) -> None:
+    """The invitation: a link (the password-reset flow's) to choose a first password, in the
+    new member's language when it is known."""
+    profile = UserProfile.objects.filter(user=user).first()
+    language = (profile.language if profile else "") or translation.get_language() or settings.LANGUAGE_CODE
+    link = base_url + reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "user": user,
+        "organization": organization,
+        "link": link,
+        "login_url": base_url + reverse("accounts:login"),
+        "hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600),
+    }
+    with translation.override(language):
+        subject = render_to_string("accounts/welcome_subject.txt", context).strip()
+        body = render_to_string("accounts/welcome_email.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def change_member_role(*, actor, membership: Membership, role: str, request=None) -> Membership:
+    """Change a member's role; an organization always keeps an active administrator."""
+    principal = _require_admin(actor, membership.organization)
+    _check_role(role)
+    old = membership.role
+    if old == role:
+        return membership
+    if not _keeps_an_admin(membership):
+        raise ValidationError(_("The organization needs at least one active administrator."))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit.record(
+        principal,
+        AuditAction.UPDATE,
+        membership,
+        request=request,
+        organization=membership.organization,
+        summary=f"{membership.user.username}: {old} -> {role}",
+        old_role=old,
+        new_role=role,
+    )
+    return membership
+
+
+@transaction.atomic
+def set_member_active(*, actor, membership: Membership, active: bool, request=None) -> Membership:
+    """Deactivate a member (they keep their account but see nothing of this organization; their
+    history stays) or reactivate them. The last active administrator cannot be deactivated."""
+    principal = _require_admin(actor, membership.organization)
+    if membership.is_active == active:
+        return membership
+    if not active and not _keeps_an_admin(membership):
+        raise ValidationError(_("The organization needs at least one active administrator."))
+    membership.is_active = active
+    membership.save(update_fields=["is_active"])
+    audit.record(
+        principal,
+        AuditAction.STATUS_CHANGE,
+        membership,
+        request=request,
+        organization=membership.organization,
+        summary=f"{membership.user.username} {'reactivated' if active else 'deactivated'}",
+        active=active,
+    )
+    return membership
+
+
+# --- A user's own preferences and API tokens ------------------------------------------------
+
+
+def _require_self(actor, user) -> policy.Principal:
+    principal = policy.principal_for(actor)
+    if principal.is_system or (principal.user is not None and principal.user.pk == user.pk):
+        return principal
+    raise PermissionDenied(_("You may only change your own account."))
+
+
+@transaction.atomic
+def update_profile(*, actor, user, time_zone: str, language: str, request=None) -> UserProfile:
+    """Set the display time zone (empty: the organization's) and language (empty: the browser's)."""
+    principal = _require_self(actor, user)
+    if time_zone and time_zone not in zoneinfo.available_timezones():
+        raise ValidationError({"time_zone": _("Unknown time zone: %(zone)s.") % {"zone": time_zone}})
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown language: %(code)s.") % {"code": language}})
+    profile, _created = UserProfile.objects.get_or_create(user=user)
+    old = {"time_zone": profile.time_zone, "language": profile.language}
+    profile.time_zone = time_zone
+    profile.language = language
+    profile.save(update_fields=["time_zone", "language"])
+    new = {"time_zone": time_zone, "language": language}
+    if old != new:
+        audit.record(principal, AuditAction.UPDATE, profile, request=request, summary="preferences", old=old, new=new)
+    return profile
+
+
+@transaction.atomic
+def issue_token(*, actor, name: str, request=None) -> tuple[APIToken, str]:
+    """A new API token for the actor; the raw value is returned once and only its hash is kept."""
+    principal = policy.principal_for(actor)
+    if principal.user is None:
+        raise PermissionDenied(_("Sign in to create an API token."))
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Say what the token is for.")})
+    token, raw = APIToken.objects.issue(user=principal.user, name=name[:100])
+    audit.record(principal, AuditAction.CREATE, token, request=request, summary=f"API token {token.prefix}… ({name})")
+    return token, raw
+
+
+@transaction.atomic
+def revoke_token(*, actor, token: APIToken, request=None) -> APIToken:
+    """End a token at once. Only its owner (or the system) may."""
+    principal = _require_self(actor, token.user)
+    if token.revoked_at:
+        raise ValidationError(_("This token was already revoked."))
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(principal, AuditAction.REVOKE, token, request=request, summary=f"API token {token.prefix}…")
+    return token

@@ -23,4 +23,12 @@ urlpatterns = [
     path("agreements/<int:pk>/revoke/", views.revoke_agreement, name="revoke_agreement"),
     path("audit/", views.audit_log, name="audit"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
+    path("members/", views.members, name="members"),
+    path("members/<int:pk>/role/", views.change_role, name="change_role"),
+    path("members/<int:pk>/deactivate/", views.set_active, {"active": False}, name="deactivate_member"),
+    path("members/<int:pk>/reactivate/", views.set_active, {"active": True}, name="reactivate_member"),
+    path("profile/", views.profile, name="profile"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
 ]

@@ -65,7 +65,7 @@ def audience_people(user, broadcast) -> QuerySet[Person]:
     """The broadcast's audience as the user may see it (before consent and contacts)."""
     audience = broadcast.audience or {}
     people = Person.objects.visible_to(user).exclude(record_status__in=[RecordStatus.MERGED, RecordStatus.DECEASED])
-    if getattr(broadcast, "crisis_id", None):
+    if broadcast.crisis_id:
         from amparo.messaging import crisis_link
 
         people = crisis_link.affected(user, broadcast, people)
@@ -196,11 +196,9 @@ def build_messages(broadcast, plan: Plan, *, now=None) -> list[Message]:
     now = now or timezone.now()
     variants = {v.language: v for v in broadcast.template.variants.all()}
     channels = org_channels(broadcast.organization_id)
-    crisis = getattr(broadcast, "crisis", None)
-    shared = common_values(broadcast.organization, str(getattr(crisis, "name", "") or broadcast.title))
+    shared = common_values(broadcast.organization, broadcast.crisis.name if broadcast.crisis_id else broadcast.title)
     is_checkin = broadcast.template.purpose == TemplatePurpose.CHECKIN
     expires = now + timedelta(hours=broadcast.checkin_valid_hours) if is_checkin else None
-    crisis_id = getattr(broadcast, "crisis_id", None)
     messages = []
     for row in plan.rows:
         variant = variants[row.language]
@@ -209,7 +207,6 @@ def build_messages(broadcast, plan: Plan, *, now=None) -> list[Message]:
         if is_checkin:
             token, digest = checkin_token()
             values["checkin_link"] = checkin_url(token)
-        extra = {"crisis_id": crisis_id} if crisis_id is not None else {}
         messages.append(
             Message(
                 organization_id=broadcast.organization_id,
@@ -220,7 +217,7 @@ def build_messages(broadcast, plan: Plan, *, now=None) -> list[Message]:
                 to_address=row.address,
                 language=row.language,
                 subject=render(variant.subject, values),
-                body=render(variant.body, values),
+                body=render(variant.body, values).strip(),
                 purpose=broadcast.template.purpose,
                 idempotency_key=f"b{broadcast.pk}-p{row.person_id}",
                 next_attempt_at=now,
@@ -228,7 +225,7 @@ def build_messages(broadcast, plan: Plan, *, now=None) -> list[Message]:
                 fallback=row.fallback,
                 checkin_hash=digest,
                 checkin_expires_at=expires,
-                **extra,
+                crisis_id=broadcast.crisis_id,
             )
         )
     return messages

@@ -23,10 +23,20 @@ def available() -> bool:
 
 
 def affected(user, broadcast, people: QuerySet) -> QuerySet:
-    """Narrow `people` to the broadcast crisis's affected people (and its welfare filters)."""
-    from amparo.crises.queries import affected_people
+    """Narrow `people` to the broadcast crisis's affected people, with the audience's welfare
+    filters: `welfare_status` (a list of codes) and `no_reply` (nobody has replied yet)."""
+    from amparo.crises.queries import affected_people, welfare_rows
 
-    return people.filter(pk__in=affected_people(user, broadcast.crisis).values("pk"))
+    audience = broadcast.audience or {}
+    people = people.filter(pk__in=affected_people(user, broadcast.crisis).values("pk"))
+    if audience.get("welfare_status") or audience.get("no_reply"):
+        rows = welfare_rows(user, broadcast.crisis)
+        if audience.get("welfare_status"):
+            rows = rows.filter(status__in=audience["welfare_status"])
+        if audience.get("no_reply"):
+            rows = rows.filter(replied_at__isnull=True)
+        people = people.filter(pk__in=rows.values("person_id"))
+    return people
 
 
 def update_welfare(*, actor, crisis, person, status, source, needs=(), note="", people_with=None, at=None):
@@ -69,11 +79,10 @@ WELFARE_STATUSES = [
 
 def welfare_statuses() -> list[tuple[str, str]]:
     try:
-        from amparo.crises.models import WelfareStatus
-
-        return [(c, label) for c, label in WelfareStatus.choices if c != "deceased"]  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
+        from amparo.crises.codes import WelfareCode
+    except ImportError:
         return WELFARE_STATUSES
+    return [(c, label) for c, label in WelfareCode.choices if c != "deceased"]
 
 
 def visible_crises(user):

@@ -89,7 +89,9 @@ class ProviderEmulator:
         return f"http://{host}:{port}"
 
     def start(self) -> ProviderEmulator:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="provider-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="provider-emulator", daemon=True
+        )
         self._thread.start()
         return self
 

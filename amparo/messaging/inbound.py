@@ -59,7 +59,7 @@ def _actor(label: str):
 
 
 def _crisis_of(message: Message | None):
-    return getattr(message, "crisis", None) if message is not None else None
+    return message.crisis if message is not None and message.crisis_id else None
 
 
 # --- receipts ---------------------------------------------------------------------------------
@@ -185,8 +185,7 @@ def receive_inbound(*, channel, inbound: Inbound, at: datetime | None = None) ->
         needs=list(reading.needs),
     )
     crisis = _crisis_of(message)
-    if crisis is not None:
-        item.crisis = crisis
+    item.crisis = crisis
     try:
         with transaction.atomic():
             item.save()
@@ -241,7 +240,9 @@ def _apply_welfare_reply(item: InboundMessage, person: Person, crisis, reading, 
 
 def _template_text(organization_id: int, purpose: str, person: Person) -> tuple[str, str] | None:
     templates = list(
-        Template.objects.filter(purpose=purpose, organization_id=organization_id).prefetch_related("variants")
+        Template.objects.filter(purpose=purpose, organization_id=organization_id)
+        .prefetch_related("variants")
+        .order_by("-updated_at", "-id")
     ) or list(Template.objects.filter(purpose=purpose, organization__isnull=True).prefetch_related("variants"))
     if not templates:
         return None
@@ -262,9 +263,7 @@ def _auto_reply(item: InboundMessage, person: Person, purpose: str) -> Message |
     organization = item.organization
     consulate = keywords.consulate_for(person, organization)
     values = {
-        **common_values(
-            organization, str(getattr(item.crisis, "name", "")) if getattr(item, "crisis_id", None) else ""
-        ),
+        **common_values(organization, item.crisis.name if item.crisis_id else ""),
         "given_name": person.given_names,
         "full_name": person.full_name,
         "consulate_name": consulate.name,
@@ -282,10 +281,10 @@ def _auto_reply(item: InboundMessage, person: Person, purpose: str) -> Message |
         kind=item.kind,
         to_address=item.from_address,
         language=language,
-        body=render(body, values),
+        body=render(body, values).strip(),
         purpose=purpose,
         idempotency_key=f"in{item.pk}-{purpose}",
-        **({"crisis": item.crisis} if getattr(item, "crisis_id", None) else {}),
+        crisis_id=item.crisis_id,
     )
     from amparo.messaging.tasks import schedule_dispatch
 
@@ -391,7 +390,7 @@ def resolve_inbox_item(
     principal = policy.principal_for(actor)
     policy.require(can_send(principal, item.organization_id), _("You may not handle this organization's inbox."))
     if status:
-        crisis = getattr(item, "crisis", None) or _crisis_of(item.in_reply_to)
+        crisis = item.crisis or _crisis_of(item.in_reply_to)
         if item.person is None or crisis is None:
             raise ValidationError(_("A welfare status needs a known person and a crisis."))
         crisis_link.update_welfare(

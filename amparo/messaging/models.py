@@ -158,6 +158,9 @@ class Broadcast(models.Model):
     """One alert or check-in to an audience. Draft → (awaiting approval →) sending → sent."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="broadcasts")
+    crisis = models.ForeignKey(
+        "crises.Crisis", on_delete=models.PROTECT, null=True, blank=True, related_name="broadcasts"
+    )
     title = models.CharField(_("title"), max_length=200)
     template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="broadcasts")
     audience = models.JSONField(_("audience"), default=dict, blank=True)
@@ -234,6 +237,7 @@ class Message(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="messages")
     broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, null=True, blank=True, related_name="messages")
+    crisis = models.ForeignKey("crises.Crisis", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="messages")
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="messages")
     kind = models.CharField(max_length=16, choices=ChannelKind.choices)
@@ -306,6 +310,7 @@ class InboundMessage(models.Model):
     received_at = models.DateTimeField(default=timezone.now)
     person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound")
     in_reply_to = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="replies")
+    crisis = models.ForeignKey("crises.Crisis", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     intent = models.CharField(max_length=16, blank=True)  # safe, help, keyword, unclear
     keyword = models.CharField(max_length=16, blank=True)
     needs = models.JSONField(default=list, blank=True)

@@ -31,9 +31,12 @@ logger = logging.getLogger("amparo.messaging.webhooks")
 
 def _webhook_request(request) -> WebhookRequest:
     url = settings.SITE_URL.rstrip("/") + request.get_full_path()
-    form = request.POST.dict() if request.content_type == "application/x-www-form-urlencoded" else {}
     headers = {k.lower(): v for k, v in request.headers.items()}
-    return WebhookRequest(url=url, headers=headers, body=request.body, form=form)
+    if request.content_type == "multipart/form-data":
+        return WebhookRequest(url=url, headers=headers, body=b"", form=request.POST.dict())
+    body = request.body
+    form = request.POST.dict() if request.content_type == "application/x-www-form-urlencoded" else {}
+    return WebhookRequest(url=url, headers=headers, body=body, form=form)
 
 
 def _verified(request, key: str):

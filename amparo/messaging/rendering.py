@@ -29,15 +29,16 @@ PLACEHOLDERS = {
     "shelters": _("the nearest shelters (keyword replies)"),
     "info": _("information text (keyword replies)"),
 }
-# Typical lengths used to estimate SMS segments in the editor.
+# Typical lengths used to estimate SMS segments in the editor (plain letters, so the template's
+# own characters decide the encoding; a name with á or ó switches a message to UCS-2).
 SAMPLE_VALUES = {
-    "given_name": "María José",
-    "full_name": "María José López García",
-    "crisis": "Huracán Otis",
+    "given_name": "Maria Jose",
+    "full_name": "Maria Jose Lopez Garcia",
+    "crisis": "Huracan Otis",
     "checkin_link": "https://amparo.example.org/messaging/c/" + "x" * 22,
     "organization": "Consulado de Guatemala",
     "consulate_phone": "+52 55 5000 0000",
-    "consulate_name": "Consulado de Guatemala en Ciudad de México",
+    "consulate_name": "Consulado de Guatemala en Ciudad de Mexico",
     "consulate_address": "Av. Explanada 1025, Lomas de Chapultepec",
     "shelters": "Albergue Belén, Tapachula, +52 962 000 0000",
     "info": "",

@@ -173,9 +173,8 @@ def create_broadcast(
         requires_approval=requires_approval,
         checkin_valid_hours=checkin_valid_hours,
         created_by=principal.user,
+        crisis=crisis,
     )
-    if crisis is not None:
-        broadcast.crisis = crisis
     broadcast.save()
     broadcast.preview = plan_broadcast(principal, broadcast).summary()
     broadcast.save(update_fields=["preview"])

@@ -58,6 +58,7 @@ def broadcast_list(request):
             failed=Count("messages", filter=Q(messages__status=MessageStatus.FAILED)),
             replied=Count("messages", filter=Q(messages__replied_at__isnull=False)),
         )
+        .order_by("-created_at", "-id")
     )
     page = Paginator(broadcasts, 25).get_page(request.GET.get("page"))
     inbox_count = policy.visible(request.user, InboundMessage).filter(status=InboundStatus.NEEDS_REVIEW).count()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction, ConsentPurpose, OrganizationKind, Role
-from amparo.accounts.models import AuditEvent, DataSharingAgreement, Membership
+from amparo.accounts.models import APIToken, AuditEvent, DataSharingAgreement, Membership
 from amparo.registry.models import ContactPoint, Person
 
 SHARE = {ConsentPurpose.SHARING_HOST_AUTHORITIES: (True, "written")}
@@ -39,6 +39,9 @@ EXPECTED = {
     "membership_outsider": (NONE, None),
     "audit_home": (ADMINS, None),
     "audit_outsider": (NONE, None),
+    "token_own": (ALL, None),  # a token acts as its user: only that user sees it
+    "token_colleague": (NONE, None),  # not even the organization's admins
+    "token_outsider": (NONE, None),
 }
 
 
@@ -84,6 +87,8 @@ def world(make_org, make_user, make_person):
             policy.system_principal(), AuditAction.UPDATE, organization=outsider, summary="x"
         ),
         "audit_home": audit.record(policy.system_principal(), AuditAction.UPDATE, organization=home, summary="y"),
+        "token_colleague": APIToken.objects.issue(user=make_user(home, Role.CONSULAR_OFFICER), name="colleague")[0],
+        "token_outsider": APIToken.objects.issue(user=make_user(outsider, Role.ORG_ADMIN), name="outsider")[0],
     }
     objects["contact_home"] = ContactPoint.objects.get(person=objects["person_home"])
     objects["contact_outsider"] = ContactPoint.objects.get(person=objects["person_outsider"])
@@ -95,6 +100,7 @@ def test_every_role_sees_exactly_what_the_policy_says(role, world, make_user):
     home, objects = world
     user = make_user(home, role)
     objects["membership_home"] = Membership.objects.get(user=user)
+    objects["token_own"] = APIToken.objects.issue(user=user, name="own")[0]
     for key, (named_roles, counted_roles) in EXPECTED.items():
         obj = objects[key]
         model = type(obj)
@@ -114,7 +120,7 @@ def test_sensitive_fields_only_for_roles_that_need_them(role, world, make_user):
 
 def test_user_without_membership_sees_nothing(world, make_user):
     user = make_user(None)
-    for model in (Person, ContactPoint, DataSharingAgreement, Membership, AuditEvent):
+    for model in (Person, ContactPoint, DataSharingAgreement, Membership, AuditEvent, APIToken):
         assert not policy.visible(user, model).exists()
         assert not policy.countable(user, model).exists()
 

@@ -18,6 +18,7 @@ GATEWAY_SECRET = "TEST_GATEWAY_TOKEN"
 
 @pytest.fixture(autouse=True)
 def _fast_messaging(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # test users only
     settings.MESSAGING_RETRY_BASE_S = 0.01
     settings.MESSAGING_RETRY_CAP_S = 0.05
     settings.MESSAGING_MAX_ATTEMPTS = 5
@@ -133,7 +134,7 @@ def migrant(make_person, consulate):
             phones=[(phone, whatsapp)] if phone else [],
             emails=[email] if email else [],
             preferred_language=language,
-            languages=[language] if language else [],
+            languages=fields.pop("languages", [language] if language else []),
             consents=consents,
             country=fields.pop("country", "MX"),
             **fields,
@@ -157,3 +158,24 @@ def checkin_template(consulate):
         en="{given_name}, are you safe? Reply 1 if you are safe, 2 if you need help, or open {checkin_link}",
         fr="{given_name}, êtes-vous en sécurité ? Répondez 1 ou 2, ou ouvrez {checkin_link}",
     )
+
+
+@pytest.fixture
+def crisis(db):
+    """make a crisis over Guerrero (MX-GRO) once the people exist: crisis()"""
+    from amparo.accounts.policy import system_principal
+    from amparo.crises.services import AreaSpec, create_crisis
+
+    def make(name="Huracán Otis", subdivision="MX-GRO"):
+        return create_crisis(
+            actor=system_principal("test"), name=name, kind="tropical_cyclone",
+            areas=[AreaSpec(kind="administrative", subdivisions=[subdivision])],
+        )  # fmt: skip
+
+    return make
+
+
+def welfare_of(crisis, person):
+    from amparo.crises.models import WelfareStatus
+
+    return WelfareStatus.objects.get(crisis=crisis, person=person)

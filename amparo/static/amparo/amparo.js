@@ -16,4 +16,23 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+  // A value shown once (a new API token): a Copy button, and select-all on focus.
+  document.querySelectorAll("[data-select-on-focus]").forEach((input) => {
+    input.addEventListener("focus", () => input.select());
+  });
+  document.querySelectorAll("button[data-copy]").forEach((button) => {
+    const input = document.getElementById(button.dataset.copy);
+    if (!input) return;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      input.focus();
+      input.select();
+      try {
+        await navigator.clipboard.writeText(input.value);
+      } catch (error) {
+        document.execCommand("copy");
+      }
+      button.textContent = button.dataset.copied;
+    });
+  });
 });

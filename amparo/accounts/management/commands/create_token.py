@@ -21,5 +21,7 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist:
             raise CommandError(f"no active user named {username!r}") from None
         token, raw = APIToken.objects.issue(user=user, name=name)
-        audit.record(policy.system_principal("cli:create-token"), AuditAction.CREATE, token, summary=f"token for {username}")
+        audit.record(
+            policy.system_principal("cli:create-token"), AuditAction.CREATE, token, summary=f"token for {username}"
+        )
         self.stdout.write(raw)

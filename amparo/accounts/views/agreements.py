@@ -1,78 +1,20 @@
-"""Sign-in, sign-out, password reset, data-sharing agreements and the audit log pages."""
+"""Data-sharing agreements (both sides see them), the audit log and the organization card."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from amparo.accounts import audit, policy, services
+from amparo.accounts import policy, services
 from amparo.accounts.codes import AuditAction
 from amparo.accounts.models import AuditEvent, DataSharingAgreement, Organization, SharingPurpose
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        audit.record(self.request.user, AuditAction.LOGIN, self.request.user, request=self.request)
-        return response
-
-    def form_invalid(self, form):
-        username = (form.data.get("username") or "")[:150]
-        audit.record(
-            None,
-            AuditAction.LOGIN_FAILED,
-            request=self.request,
-            username=username,
-            object_type="auth.user",
-            summary=f"failed login for {username!r}",
-        )
-        return super().form_invalid(form)
-
-
-class LogoutView(auth_views.LogoutView):
-    def post(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            audit.record(request.user, AuditAction.LOGOUT, request.user, request=request)
-        return super().post(request, *args, **kwargs)
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/password_reset_email.txt"
-    subject_template_name = "accounts/password_reset_subject.txt"
-    success_url = reverse_lazy("accounts:password_reset_done")
-
-    def form_valid(self, form):
-        audit.record(
-            None,
-            AuditAction.PASSWORD_RESET_REQUESTED,
-            request=self.request,
-            object_type="auth.user",
-            username=form.cleaned_data["email"][:150],
-        )
-        return super().form_valid(form)
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "accounts/password_reset_confirm.html"
-    success_url = reverse_lazy("accounts:password_reset_complete")
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        audit.record(form.user, AuditAction.PASSWORD_CHANGED, form.user, request=self.request)
-        return response
 
 
 class AgreementForm(forms.Form):

@@ -1,0 +1,107 @@
+"""Sign-in (which also applies the user's language), sign-out and password reset, each audited."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+
+from amparo.accounts import audit
+from amparo.accounts.codes import AuditAction
+from amparo.accounts.models import UserProfile
+
+
+def remember_language(response, language: str):
+    """Make `language` the one every page uses (the switcher's cookie); empty forgets it, so the
+    browser's preference applies again."""
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    else:
+        response.delete_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(self.request.user, AuditAction.LOGIN, self.request.user, request=self.request)
+        language = UserProfile.objects.filter(user=self.request.user).values_list("language", flat=True).first()
+        if language:
+            remember_language(response, language)
+        return response
+
+    def form_invalid(self, form):
+        username = (form.data.get("username") or "")[:150]
+        audit.record(
+            None,
+            AuditAction.LOGIN_FAILED,
+            request=self.request,
+            username=username,
+            object_type="auth.user",
+            summary=f"failed login for {username!r}",
+        )
+        return super().form_invalid(form)
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            audit.record(request.user, AuditAction.LOGOUT, request.user, request=request)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        audit.record(
+            None,
+            AuditAction.PASSWORD_RESET_REQUESTED,
+            request=self.request,
+            object_type="auth.user",
+            username=form.cleaned_data["email"][:150],
+        )
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(form.user, AuditAction.PASSWORD_CHANGED, form.user, request=self.request)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(self.request.user, AuditAction.PASSWORD_CHANGED, self.request.user, request=self.request)
+        messages.success(self.request, _("Your password was changed."))
+        return response
