@@ -94,16 +94,25 @@ def make_world(people: int, dispatch_n: int, storm_n: int):
         persons = Person.objects.bulk_create(
             [
                 Person(
-                    registering_organization=org, given_names=f"Persona{i}", first_surname="Prueba", nationality="GT",
-                    preferred_language=langs[i % len(langs)], languages=[langs[i % len(langs)]], country="MX",
-                    subdivision=subdivisions[i], created_at=now,
+                    registering_organization=org,
+                    given_names=f"Persona{i}",
+                    first_surname="Prueba",
+                    nationality="GT",
+                    preferred_language=langs[i % len(langs)],
+                    languages=[langs[i % len(langs)]],
+                    country="MX",
+                    subdivision=subdivisions[i],
+                    created_at=now,
                 )  # fmt: skip
                 for i in chunk
             ]
         )
         Nationality.objects.bulk_create([Nationality(person=p, country="GT") for p in persons])
         ContactPoint.objects.bulk_create(
-            [ContactPoint(person=p, kind="phone", value=f"+5255{20000000 + i:08d}") for p, i in zip(persons, chunk, strict=True)]
+            [
+                ContactPoint(person=p, kind="phone", value=f"+5255{20000000 + i:08d}")
+                for p, i in zip(persons, chunk, strict=True)
+            ]
         )
         Consent.objects.bulk_create(
             [Consent(person=p, purpose="crisis_alerts", given=True, method="written") for p in persons]
@@ -161,7 +170,9 @@ def bench_outbox(org, user, people: int):
     ours = time.perf_counter() - t
     assert Message.objects.filter(broadcast=broadcast).count() == people
     log(f"reference  raw INSERT of {people:,} prepared rows (cursor.executemany): {reference:.2f}s")
-    log(f"Amparo     confirm_broadcast (audience + consent + contacts + language + render + tokens + bulk_create): {ours:.2f}s")
+    log(
+        f"Amparo     confirm_broadcast (audience + consent + contacts + language + render + tokens + bulk_create): {ours:.2f}s"
+    )
     log(f"ratio      {ours / reference:.2f}x  (target ≤ 2x)")
     Message.objects.filter(broadcast=broadcast).delete()
     from django_tasks_db.models import DBTaskResult
@@ -350,7 +361,9 @@ def main():
         crash = bench_crash(org, user, emulator, args.dispatch)
         storm = bench_storm(org, user, emulator, args.storm)
     log("\n== summary")
-    log(f"outbox creation {args.people:,}: Amparo {outbox['ours_s']:.2f}s vs raw insert {outbox['reference_s']:.2f}s = {outbox['ratio']:.2f}x")
+    log(
+        f"outbox creation {args.people:,}: Amparo {outbox['ours_s']:.2f}s vs raw insert {outbox['reference_s']:.2f}s = {outbox['ratio']:.2f}x"
+    )
     log(f"dispatch, 2 workers: {throughput['messages_per_s']:.0f} messages/s")
     log(f"crash: lost {crash['lost']}, sent twice {crash['sent_twice']}, statuses {crash['statuses']}")
     log(f"storm: statuses {storm['statuses']}, sent twice {storm['sent_twice']}, provider answers {storm['answers']}")

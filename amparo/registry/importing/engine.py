@@ -43,6 +43,7 @@ from amparo.registry.models import (
 from amparo.registry.normalize import digits
 
 BATCH_SIZE = 1000
+NOTIFY_LIMIT = 10_000  # above this, apps refresh their copies themselves (matching's periodic task)
 ANALYZE_AFTER = 20_000  # rows written; then refresh the planner's statistics of the registry
 _JOINED = {"phone", "email", "nationality", "languages"}  # several columns may feed these
 
@@ -195,6 +196,10 @@ def import_people(
         progress(result.rows, result.rows)
     if not dry_run and result.imported + result.updated >= ANALYZE_AFTER:
         indexing.analyze()
+    if not dry_run and writer.touched and len(writer.touched) <= NOTIFY_LIMIT:
+        from amparo.registry.services import notify_saved
+
+        notify_saved(writer.touched)
     if not dry_run:
         audit.record(
             principal,
@@ -274,6 +279,7 @@ class _Writer:
 
     def __init__(self, *, principal, organization, dry_run, result):
         self.principal, self.organization, self.dry_run, self.result = principal, organization, dry_run, result
+        self.touched: list[int] = []  # people written, for the apps' person_saved hooks
 
     def flush(self, batch: list[tuple[int, ParsedRow]]) -> None:
         if not batch:
@@ -296,6 +302,9 @@ class _Writer:
             created = self._create(new, now)
             self._update(old, now)
         self.result.person_ids.extend(created[: max(0, 1000 - len(self.result.person_ids))])
+        if len(self.touched) <= NOTIFY_LIMIT:
+            self.touched.extend(created)
+            self.touched.extend(person.pk for _n, _p, person in old)
 
     # -- new people -------------------------------------------------------------------------
 
