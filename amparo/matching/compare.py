@@ -10,17 +10,23 @@ each distinct pair of values, cached), so both always agree.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from amparo.matching import normalize as n
 
 MISSING = -1
 
-FIELDS = ("given", "surnames", "dob", "sex", "phone", "document", "email", "place", "nationality")
+FIELDS = ("given", "surnames", "dob", "identity", "sex", "phone", "document", "email", "place", "nationality")
 LEVELS: dict[str, tuple[str, ...]] = {
     "given": ("disagree", "partial", "similar", "compound", "equivalent", "exact"),
     "surnames": ("disagree", "partial", "similar", "one_missing", "equivalent", "exact"),
     "dob": ("disagree", "partial", "typo", "year_off", "swapped", "exact"),
+    # Both the given names and the date of birth differ: how siblings differ (sharing surnames,
+    # address and phone). An interaction term, so the household's shared values are not
+    # counted as if they were independent evidence.
+    "identity": ("given_and_dob_differ", "given_differs_dob_unknown", "not_both"),
     "sex": ("disagree", "equal"),
     "phone": ("disagree", "equal"),
     "document": ("disagree", "typo", "equal"),
@@ -60,6 +66,19 @@ def _similar(a: str, b: str) -> bool:
 # --- Given names -------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=100_000)
+def _given_sounds(tokens: tuple[str, ...]) -> tuple[frozenset, frozenset, str, frozenset]:
+    """(phonetic readings, phonetic tokens, first reading joined, readings) of given-name
+    tokens, nicknames resolved: computed once per distinct name."""
+    readings = n.canonical_given(tokens)
+    return (
+        frozenset(tuple(n.phonetic(t) for t in r) for r in readings),
+        frozenset(n.phonetic(t) for r in readings for t in r),
+        " ".join(readings[0]),
+        frozenset(readings),
+    )
+
+
 def compare_given(a: tuple, b: tuple) -> tuple[int, Reason]:
     """a, b: (tokens, as written, abbreviations expanded)."""
     ta, da, ea = a
@@ -76,48 +95,57 @@ def compare_given(a: tuple, b: tuple) -> tuple[int, Reason]:
                 return lv["exact"], ("abbreviation", {"a": abbr, "b": _word_as_written(other, full)})
         return lv["exact"], ("given_no_accents", {})
     ca, cb = n.canonical_given(ta), n.canonical_given(tb)
-    if set(ca) & set(cb):
+    pa, pb = _given_sounds(ta), _given_sounds(tb)
+    if pa[3] & pb[3]:  # a common reading once nicknames are resolved
         for tokens, display, other_display in ((ta, da, db), (tb, db, da)):
             for token in tokens:
                 readings = n.canonical_token(token)
                 if readings != ((token,),):
-                    full = " ".join(readings[0]) if len(readings) == 1 else " ".join(next(iter(set(ca) & set(cb))))
+                    common = pa[3] & pb[3]
+                    full = " ".join(readings[0]) if len(readings) == 1 else " ".join(next(iter(common)))
                     code = "nickname" if token in n.nicknames() else "diminutive"
                     return lv["equivalent"], (
                         code,
                         {"a": _word_as_written(display, token), "b": _word_as_written(other_display, full)},
                     )
         return lv["equivalent"], ("given_no_accents", {})
-    pa = {tuple(n.phonetic(t) for t in r) for r in ca}
-    pb = {tuple(n.phonetic(t) for t in r) for r in cb}
-    if pa & pb:
+    if pa[0] & pb[0]:
         return lv["equivalent"], ("given_sound", {"a": da, "b": db})
+    if not (pa[1] & pb[1]):
+        # No word sounds alike: only a typo can bring them together.
+        if _similar(pa[2], pb[2]) or (
+            len(ca[0]) > 1 and len(cb[0]) > 1 and ca[0][1:] == cb[0][1:] and _similar(ca[0][0], cb[0][0])
+        ):
+            return lv["similar"], ("given_typo", {"a": da, "b": db})
+        return lv["disagree"], ("given_differ", {})
     for ra in ca:
         for rb in cb:
             short, long_ = (ra, rb) if len(ra) < len(rb) else (rb, ra)
-            if len(short) < len(long_) and tuple(map(n.phonetic, long_[: len(short)])) == tuple(
-                map(n.phonetic, short)
-            ):
+            if len(short) < len(long_) and tuple(map(n.phonetic, long_[: len(short)])) == tuple(map(n.phonetic, short)):
                 sd, ld = (da, db) if short is ra else (db, da)
                 return lv["compound"], ("compound", {"a": sd, "b": ld})
-    if _similar(" ".join(ca[0]), " ".join(cb[0])) or (
+    if _similar(pa[2], pb[2]) or (
         len(ca[0]) > 1 and len(cb[0]) > 1 and _similar(ca[0][0], cb[0][0]) and ca[0][1:] == cb[0][1:]
     ):
         return lv["similar"], ("given_typo", {"a": da, "b": db})
-    common = {n.phonetic(t) for r in ca for t in r} & {n.phonetic(t) for r in cb for t in r}
-    if common:
-        shared = next(t for r in ca for t in r if n.phonetic(t) in common)
-        return lv["partial"], ("given_partial", {"a": _word_as_written(da, shared)})
-    return lv["disagree"], ("given_differ", {})
+    common = pa[1] & pb[1]
+    shared = next(t for r in ca for t in r if n.phonetic(t) in common)
+    return lv["partial"], ("given_partial", {"a": _word_as_written(da, shared)})
 
 
 # --- Surnames ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=100_000)
+def _surname_prep(s1: tuple, s2: tuple) -> tuple[str, str, str, str]:
+    a1, a2 = " ".join(s1), " ".join(s2)
+    return a1, a2, n.phonetic(a1), n.phonetic(a2)
+
+
 def compare_surnames(a: tuple, b: tuple) -> tuple[int, Reason]:
     """a, b: (first surname tokens, second surname tokens, first as written, second as written)."""
-    a1, a2 = " ".join(a[0]), " ".join(a[1])
-    b1, b2 = " ".join(b[0]), " ".join(b[1])
+    a1, a2, pa1, pa2 = _surname_prep(a[0], a[1])
+    b1, b2, pb1, pb2 = _surname_prep(b[0], b[1])
     lv = L["surnames"]
     if not a1 or not b1:
         return MISSING, None
@@ -125,8 +153,6 @@ def compare_surnames(a: tuple, b: tuple) -> tuple[int, Reason]:
         written_a = n.display_fold(f"{a[2]} {a[3]}")
         written_b = n.display_fold(f"{b[2]} {b[3]}")
         return lv["exact"], ("surnames_same" if written_a == written_b else "surnames_no_accents", {})
-    p = n.phonetic
-    pa1, pa2, pb1, pb2 = p(a1), p(a2), p(b1), p(b2)
     if pa1 == pb1 and pa2 == pb2:
         return lv["equivalent"], ("surnames_sound", {"a": f"{a[2]} {a[3]}".strip(), "b": f"{b[2]} {b[3]}".strip()})
     if a2 and b2 and pa1 == pb2 and pa2 == pb1:
@@ -188,6 +214,20 @@ def compare_dob(a, b) -> tuple[int, Reason]:
         known = f"{ya}" if (ma is None or mb is None) else f"{ma:02d}/{ya}"
         return lv["partial"], ("dob_partial", {"a": known})
     return lv["disagree"], ("dob_differ", {})
+
+
+_DOB_NOT_EQUAL = frozenset({L["dob"]["disagree"], L["dob"]["typo"], L["dob"]["partial"]})
+
+
+def compare_identity(given_level: int, dob_level: int) -> tuple[int, Reason]:
+    """Given names that differ, with a date of birth that is not the same either (or unknown)."""
+    if given_level == MISSING or given_level > L["given"]["partial"]:
+        return (MISSING, None) if given_level == MISSING else (L["identity"]["not_both"], None)
+    if dob_level == MISSING:
+        return L["identity"]["given_differs_dob_unknown"], None
+    if dob_level in _DOB_NOT_EQUAL:
+        return L["identity"]["given_and_dob_differ"], ("identity_differ", {})
+    return L["identity"]["not_both"], None
 
 
 # --- Identifiers and the rest ------------------------------------------------------------------

@@ -8,7 +8,6 @@ dedupe and the stored keys agree. It serialises to JSON (`PersonFeatures.data`).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
 
 from amparo.matching import normalize as n
 
@@ -53,19 +52,12 @@ class Features:
             place=data.get("place", ""),
         )
 
-    # --- derived values (cached per object) ---
-    @cached_property
-    def surname(self) -> tuple[str, str]:
-        return (" ".join(self.s1), " ".join(self.s2))
-
-    @cached_property
-    def bag(self) -> tuple[str, ...]:
-        """Every name token, sorted: equal when the same words sit in other fields."""
-        return tuple(sorted(self.given + self.s1 + self.s2))
-
-    @cached_property
-    def partial_dob(self) -> n.PartialDate | None:
-        return n.PartialDate(*self.dob) if self.dob else None
+    # --- derived values (plain attributes: cached_property takes a lock, too slow at 1M) ---
+    def __post_init__(self) -> None:
+        self.surname: tuple[str, str] = (" ".join(self.s1), " ".join(self.s2))
+        # Every name token, sorted: equal when the same words sit in other fields.
+        self.bag: tuple[str, ...] = tuple(sorted(self.given + self.s1 + self.s2))
+        self.partial_dob: n.PartialDate | None = n.PartialDate(*self.dob) if self.dob else None
 
     @property
     def given_part(self) -> tuple:
@@ -236,8 +228,9 @@ def _name_triple(f: Features) -> tuple[tuple[str, ...], str, str]:
 def blocking_keys(f: Features) -> set[str]:
     """The keys under which a record is stored and searched. A likely duplicate shares at least
     one: first given name (nicknames resolved) with either surname, by sound, in either order
-    (so swapped fields and a missing surname still meet); the date of birth (day and month in
-    either order) with a surname or the first given name; a phone; a document; an e-mail."""
+    (so swapped fields and a missing surname still meet); both surnames (a given name mistyped
+    beyond recognition); the date of birth (day and month in either order) with either surname
+    or the first given name; a phone; a document; an e-mail."""
     keys: set[str] = set()
     given, s1, s2 = _name_triple(f)
     firsts = {n.phonetic(reading[0]) for reading in n.canonical_given(given) if reading} if given else set()
@@ -250,10 +243,12 @@ def blocking_keys(f: Features) -> set[str]:
         keys.add("n:" + "|".join(sorted(surnames)))
     dk = n.date_key(f.partial_dob)
     if dk:
-        for s in surnames[:1]:
+        for s in surnames:
             keys.add(f"d:{dk}|{s}")
         for g in firsts:
             keys.add(f"d:{dk}|{g}")
+    if len(surnames) == 2:
+        keys.add("s:" + "|".join(sorted(surnames)))  # a given name too mistyped to meet
     keys.update(f"p:{p}" for p in f.phones)
     keys.update(f"i:{num}" for _t, num in f.documents if len(num) >= 4)
     keys.update(f"e:{e}" for e in f.emails)

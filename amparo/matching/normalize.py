@@ -237,7 +237,8 @@ _DATE_PATTERNS = (
 
 def parse_partial_date(value, precision: str = "day") -> PartialDate | None:
     """A date, or text as it comes in field files (ISO, dd/mm/yyyy, mm/yyyy, yyyy), as a
-    PartialDate; None when nothing usable (the rest of the record is still matched).
+    PartialDate; None when nothing usable (the rest of the record is still matched). An
+    impossible date (31/02/1990) keeps only its year.
 
     A day above 12 in the month's place is read as dd/mm swapped (12/31/1990 → 31 Dec)."""
     if value is None or value == "":
@@ -254,7 +255,11 @@ def parse_partial_date(value, precision: str = "day") -> PartialDate | None:
         return value
     if isinstance(value, list | tuple):
         return PartialDate(*value) if value and value[0] else None
-    text = str(value).strip()
+    return _parse_date_text(str(value).strip())
+
+
+@lru_cache(maxsize=100_000)
+def _parse_date_text(text: str) -> PartialDate | None:
     for pattern, order in _DATE_PATTERNS:
         match = pattern.match(text)
         if not match:
@@ -271,7 +276,7 @@ def parse_partial_date(value, precision: str = "day") -> PartialDate | None:
             try:
                 date(year, month, day)
             except ValueError:
-                return PartialDate(year, month)
+                return PartialDate(year)  # 31/02: which of day or month is wrong is unknown
         return PartialDate(year, month, day)
     return None
 
@@ -287,24 +292,52 @@ def date_key(d: PartialDate | None) -> str:
 # --- Phones, documents, e-mail -----------------------------------------------------------------
 
 
+_PHONE_CHARS = frozenset("0123456789+-.() ")
+_NON_DIGITS = re.compile(r"\D+")
+_NON_ALNUM_ASCII = re.compile(r"[^0-9A-Za-z]+")
+
+
+@lru_cache(maxsize=1)
+def _country_codes() -> frozenset[str]:
+    import phonenumbers
+
+    return frozenset(str(code) for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+
 def phone_key(raw: str, *regions: str) -> str:
     """The national number's last eight digits ("" when fewer than seven digits are usable).
 
-    +52 55 1234 5678, 55-1234-5678 and 1234 5678 written in Mexico City share a key."""
-    from amparo.registry.phones import parse_phone
-
+    +52 55 1234 5678, 0052 55 1234 5678, 55-1234-5678 and a local 1234 5678 share a key. An
+    international number loses its country code (country codes are prefix-free, so the table of
+    phonenumbers says exactly where the national number starts); a number with letters or an
+    extension is parsed by phonenumbers with the regions given."""
     raw = str(raw or "").strip()
     if not raw:
         return ""
+    if set(raw) <= _PHONE_CHARS:
+        digits = _NON_DIGITS.sub("", raw)
+        international = raw.startswith("+") or (raw.startswith("00") and len(digits) > 10)
+        if raw.startswith("00"):
+            digits = digits[2:] if international else digits
+        if international:
+            codes = _country_codes()
+            for size in (1, 2, 3):
+                if digits[:size] in codes:
+                    digits = digits[size:]
+                    break
+        return digits[-8:] if len(digits) >= 7 else ""
+    from amparo.registry.phones import parse_phone
+
     parsed = parse_phone(raw, *regions)
     digits = parsed.national_number if parsed.is_valid else "".join(ch for ch in raw if ch.isdigit())
-    if not parsed.is_valid and raw.startswith(("+", "00")):
-        digits = digits[-8:]
     return digits[-8:] if len(digits) >= 7 else ""
 
 
 def document_number(raw: str) -> str:
     """Upper case, letters and digits only: 'a-123 456' → 'A123456'."""
+    raw = str(raw or "")
+    if raw.isascii():
+        return _NON_ALNUM_ASCII.sub("", raw).upper()
     return "".join(ch for ch in fold(raw).upper() if ch.isalnum())
 
 

@@ -19,7 +19,7 @@ from amparo.matching.scoring import PairScore, review_threshold, score
 from amparo.registry.models import Person
 
 # At most this many people sharing keys are scored online (those sharing the most keys first).
-CANDIDATE_CAP = 120
+CANDIDATE_CAP = 50
 
 
 @dataclass
@@ -83,15 +83,11 @@ def likely_duplicates(
     ids = candidate_ids(features.blocking_keys(), exclude=own_id)
     if not ids:
         return []
-    visible = set(
-        policy.visible(user, Person)
-        .filter(pk__in=ids)
-        .exclude(record_status=RecordStatus.MERGED)
-        .values_list("pk", flat=True)
-    )
+    visible = policy.visible(user, Person).filter(pk__in=ids).exclude(record_status=RecordStatus.MERGED)
     threshold = review_threshold() if min_probability is None else min_probability
     scored = []
-    for pid, data in PersonFeatures.objects.filter(person_id__in=visible).values_list("person_id", "data"):
+    rows = PersonFeatures.objects.filter(person__in=visible.values("pk")).values_list("person_id", "data")
+    for pid, data in rows:
         s = score(features, feat.Features.from_json(data))
         if s.probability >= threshold:
             scored.append((s.probability, pid, s))

@@ -58,7 +58,9 @@ def merge_person(*, survivor: Person, merged: Person, actor) -> dict:
     Document.objects.filter(pk__in=moved["documents"]).update(person=survivor)
 
     have = set(survivor.contacts.values_list("kind", "value"))
-    moved["contacts"] = [pk for pk, kind, value in merged.contacts.values_list("pk", "kind", "value") if (kind, value) not in have]
+    moved["contacts"] = [
+        pk for pk, kind, value in merged.contacts.values_list("pk", "kind", "value") if (kind, value) not in have
+    ]
     ContactPoint.objects.filter(pk__in=moved["contacts"]).update(person=survivor)
 
     moved["locations"] = list(merged.location_history.values_list("pk", flat=True))

@@ -43,23 +43,41 @@ class Model:
     u: dict[str, list[float]]
     prior: float  # proportion of true matches among candidate pairs
     notes: str = ""
+    # Fitted weights (bits per level) and intercept, when calibrated jointly (batch.fit_weights);
+    # otherwise the weights are log2(m/u) and the intercept the prior's log-odds.
+    w: dict[str, list[float]] | None = None
+    intercept: float | None = None
 
     def weights(self) -> dict[str, list[float]]:
+        if self.w is not None:
+            return self.w
         return {
-            f: [math.log2(max(self.m[f][i], 1e-6) / max(self.u[f][i], 1e-6)) for i in range(len(c.LEVELS[f]))]
-            for f in c.FIELDS
+            f: [math.log2(max(m_i, 1e-6) / max(u_i, 1e-6)) for m_i, u_i in zip(self.m[f], self.u[f], strict=True)]
+            for f in self.m
         }
 
     @property
     def prior_weight(self) -> float:
+        if self.intercept is not None:
+            return self.intercept
         return math.log2(self.prior / (1 - self.prior))
 
     def to_json(self) -> dict:
-        return {"prior": self.prior, "m": self.m, "u": self.u, "notes": self.notes}
+        data = {"prior": self.prior, "m": self.m, "u": self.u, "notes": self.notes}
+        if self.w is not None:
+            data["w"], data["intercept"] = self.w, self.intercept
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> Model:
-        return cls(m=data["m"], u=data["u"], prior=data["prior"], notes=data.get("notes", ""))
+        return cls(
+            m=data["m"],
+            u=data["u"],
+            prior=data["prior"],
+            notes=data.get("notes", ""),
+            w=data.get("w"),
+            intercept=data.get("intercept"),
+        )
 
     def save(self, path: Path = WEIGHTS_FILE) -> None:
         path.write_text(json.dumps(self.to_json(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -103,10 +121,12 @@ def compare_features(a: Features, b: Features) -> dict[str, tuple[int, c.Reason]
     if c.names_in_other_fields(a.bag, b.bag, given[0], surnames[0]):
         given = (c.L["given"]["equivalent"], ("names_other_fields", {}))
         surnames = (c.L["surnames"]["equivalent"], None)
+    dob = c.compare_dob(a.dob, b.dob)
     return {
         "given": given,
         "surnames": surnames,
-        "dob": c.compare_dob(a.dob, b.dob),
+        "dob": dob,
+        "identity": c.compare_identity(given[0], dob[0]),
         "sex": c.compare_value("sex", a.sex, b.sex),
         "phone": c.compare_set("phone", a.phones, b.phones),
         "document": c.compare_documents(a.documents, b.documents),
@@ -127,7 +147,7 @@ def score(a: Features, b: Features, model: Model | None = None) -> PairScore:
     for f in c.FIELDS:
         level, reason = compared[f]
         levels[f] = level
-        if level == c.MISSING:
+        if level == c.MISSING or f not in weights:
             continue
         w = weights[f][level]
         total += w
@@ -172,6 +192,7 @@ REASON_TEXT = {
     "surname_partial": gettext_noop("one surname in common ('%(a)s')"),
     "surnames_differ": gettext_noop("different surnames"),
     "names_other_fields": gettext_noop("the same names, entered in other fields"),
+    "identity_differ": gettext_noop("given names and date of birth both differ, as between relatives"),
     "dob_same": gettext_noop("same date of birth"),
     "dob_swapped": gettext_noop("dates of birth with day and month swapped"),
     "dob_year_off": gettext_noop("dates of birth one year apart (same day and month)"),

@@ -36,7 +36,9 @@ def review_queue(request):
     rows = [(pair, explain(pair.reasons)) for pair in page]
     shown = [pid for pair in page for pid in (pair.person_a_id, pair.person_b_id)]
     if shown:
-        audit.record_many(request.user, AuditAction.SEARCH, Person, shown, summary="duplicate review queue", request=request)
+        audit.record_many(
+            request.user, AuditAction.SEARCH, Person, shown, summary="duplicate review queue", request=request
+        )
     return render(
         request,
         "matching/review_queue.html",

@@ -129,6 +129,4 @@ def checkin(request, token: str):
                 form.add_error(None, exc)
             else:
                 return render(request, "messaging/checkin_thanks.html", {**context, "answer": data["answer"]})
-        response = render(request, "messaging/checkin.html", {**context, "form": form})
-        response["Referrer-Policy"] = "no-referrer"
-        return response
+        return render(request, "messaging/checkin.html", {**context, "form": form})

@@ -38,15 +38,25 @@ def test_likely_duplicates_while_registering(make_person, shelter, officer):
         birth_date=date(1988, 3, 12),
         phones=[("+52 55 1234 5678", False)],
     )
-    make_person(shelter, given_names="Rosa", first_surname="Hernández", second_surname="López", birth_date=date(1990, 1, 1))
+    make_person(
+        shelter, given_names="Rosa", first_surname="Hernández", second_surname="López", birth_date=date(1990, 1, 1)
+    )
     services.refresh_stale()
-    data = PersonData(given_names="Chema", first_surname="Hernandez", birth_date=date(1988, 3, 12), phones=[("55 1234 5678", False)], country="MX")
+    data = PersonData(
+        given_names="Chema",
+        first_surname="Hernandez",
+        birth_date=date(1988, 3, 12),
+        phones=[("55 1234 5678", False)],
+        country="MX",
+    )
     found = likely_duplicates(officer, data)
     assert [c.person for c in found] == [existing]
     assert found[0].probability > 0.95
     assert "'Chema' is a nickname of 'José María'" in found[0].explanation
     # a dict of form fields works the same
-    assert likely_duplicates(officer, {"given_names": "Chema", "first_surname": "Hernández", "birth_date": "12/03/1988"})
+    assert likely_duplicates(
+        officer, {"given_names": "Chema", "first_surname": "Hernández", "birth_date": "12/03/1988"}
+    )
 
 
 def test_a_saved_person_is_not_its_own_duplicate(make_person, shelter, officer):
@@ -68,7 +78,9 @@ def test_check_partial_renders_candidates_for_the_form(client, make_person, shel
     make_person(shelter, given_names="Guadalupe", first_surname="Ramírez", birth_date=date(1995, 2, 1))
     services.refresh_stale()
     client.force_login(officer)
-    response = client.post("/matching/check/", {"given_names": "Lupita", "first_surname": "Ramirez", "birth_date": "1995-02-01"})
+    response = client.post(
+        "/matching/check/", {"given_names": "Lupita", "first_surname": "Ramirez", "birth_date": "1995-02-01"}
+    )
     assert response.status_code == 200
     assert "Guadalupe Ramírez" in response.content.decode()
     assert "nickname" in response.content.decode()
@@ -78,7 +90,9 @@ def test_check_partial_shows_nothing_of_other_organizations(client, make_person,
     make_person(other_org, given_names="Guadalupe", first_surname="Ramírez", birth_date=date(1995, 2, 1))
     services.refresh_stale()
     client.force_login(officer)
-    response = client.post("/matching/check/", {"given_names": "Lupita", "first_surname": "Ramirez", "birth_date": "1995-02-01"})
+    response = client.post(
+        "/matching/check/", {"given_names": "Lupita", "first_surname": "Ramirez", "birth_date": "1995-02-01"}
+    )
     assert "Ramírez" not in response.content.decode()
 
 

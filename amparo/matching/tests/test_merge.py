@@ -35,7 +35,16 @@ def two_records(make_person, shelter):
         documents=[{"document_type": "passport", "number": "G1234567", "issuing_country": "MX"}],
         consents={"referrals": (True, "written")},
     )
-    record_location(actor=system_principal("test"), person=merged, latitude=14.9, longitude=-92.26, country="MX", subdivision="MX-CHP", municipality="Tapachula", audit_event=False)
+    record_location(
+        actor=system_principal("test"),
+        person=merged,
+        latitude=14.9,
+        longitude=-92.26,
+        country="MX",
+        subdivision="MX-CHP",
+        municipality="Tapachula",
+        audit_event=False,
+    )
     services.refresh_stale()
     return survivor, merged
 
@@ -48,7 +57,14 @@ def snapshot(person):
         "consents": sorted(person.consents.values_list("pk", "withdrawn_at")),
         "locations": sorted(person.location_history.values_list("pk", flat=True)),
         "nationalities": sorted(person.nationalities.values_list("pk", flat=True)),
-        "fields": (person.birth_date, person.second_surname, person.other_names, person.municipality, person.record_status, person.merged_into_id),
+        "fields": (
+            person.birth_date,
+            person.second_surname,
+            person.other_names,
+            person.municipality,
+            person.record_status,
+            person.merged_into_id,
+        ),
     }
 
 
@@ -60,7 +76,11 @@ def test_merge_moves_everything_and_unmerge_restores_it(two_records, officer):
     merged.refresh_from_db()
     survivor.refresh_from_db()
     assert merged.record_status == RecordStatus.MERGED and merged.merged_into == survivor
-    assert set(survivor.contacts.values_list("value", flat=True)) == {"+525512345678", "+525587654321", "chema@example.org"}
+    assert set(survivor.contacts.values_list("value", flat=True)) == {
+        "+525512345678",
+        "+525587654321",
+        "chema@example.org",
+    }
     assert survivor.documents.count() == 1
     assert set(survivor.consents.values_list("purpose", flat=True)) == {"crisis_alerts", "referrals"}
     assert survivor.birth_date == date(1988, 3, 12)  # an empty field is filled from the merged record
@@ -80,7 +100,9 @@ def test_merge_moves_everything_and_unmerge_restores_it(two_records, officer):
 def test_the_most_recent_consent_answer_wins_and_unmerge_reopens_the_other(make_person, shelter, officer):
     survivor = make_person(shelter, given_names="Ana", consents={"crisis_alerts": (True, "verbal")})
     merged = make_person(shelter, given_names="Ana")
-    record_consent(actor=officer, person=merged, purpose="crisis_alerts", given=False, method="verbal", audit_event=False)
+    record_consent(
+        actor=officer, person=merged, purpose="crisis_alerts", given=False, method="verbal", audit_event=False
+    )
     merge = services.merge_people(actor=officer, survivor=survivor, merged=merged)
     open_answer = Consent.objects.get(person=survivor, purpose="crisis_alerts", withdrawn_at__isnull=True)
     assert open_answer.given is False  # the refusal recorded later is what counts now
@@ -93,8 +115,18 @@ def test_other_apps_hooks_are_called_and_given_back(two_records, officer, monkey
 
     calls = []
     config = apps.get_app_config("crises")
-    monkeypatch.setattr(config, "merge_person", lambda *, survivor, merged, actor: calls.append("merge") or {"rows": [1, 2]}, raising=False)
-    monkeypatch.setattr(config, "unmerge_person", lambda *, survivor, merged, moved, actor: calls.append(("unmerge", moved)), raising=False)
+    monkeypatch.setattr(
+        config,
+        "merge_person",
+        lambda *, survivor, merged, actor: calls.append("merge") or {"rows": [1, 2]},
+        raising=False,
+    )
+    monkeypatch.setattr(
+        config,
+        "unmerge_person",
+        lambda *, survivor, merged, moved, actor: calls.append(("unmerge", moved)),
+        raising=False,
+    )
     survivor, merged = two_records
     merge = services.merge_people(actor=officer, survivor=survivor, merged=merged)
     assert merge.moved["crises"] == {"rows": [1, 2]}

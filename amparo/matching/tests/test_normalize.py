@@ -107,7 +107,7 @@ def test_phonetic_key_keeps_different_names_apart():
         ("03/1988", n.PartialDate(1988, 3)),
         ("1988", n.PartialDate(1988)),
         ("12/31/1990", n.PartialDate(1990, 12, 31)),  # month first: the day cannot be a month
-        ("31/02/1990", n.PartialDate(1990, 2)),  # impossible day: month and year are kept
+        ("31/02/1990", n.PartialDate(1990)),  # impossible date: only the year is trusted
         ("ayer", None),
         ("", None),
     ],
@@ -149,3 +149,7 @@ def test_sex_words_and_codes():
 def test_gu_before_e_or_i_is_a_hard_g():
     assert n.phonetic("Guevara").startswith("G")
     assert n.phonetic("Gerardo").startswith("J")
+
+
+def test_phone_with_an_extension_is_parsed_by_phonenumbers():
+    assert n.phone_key("+52 55 1234 5678 ext. 12") == "12345678"

@@ -32,7 +32,9 @@ def test_explanations_are_translated_to_spanish():
 
 
 def test_abbreviation_is_named():
-    result = score(rec(given_names="Ma. Guadalupe", first_surname="Ruiz"), rec(given_names="María Guadalupe", first_surname="Ruiz"))
+    result = score(
+        rec(given_names="Ma. Guadalupe", first_surname="Ruiz"), rec(given_names="María Guadalupe", first_surname="Ruiz")
+    )
     assert "'Ma.' is an abbreviation of 'María'" in result.explanation()
 
 

@@ -110,3 +110,15 @@ def test_bad_input_is_explained(client, link):
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     assert not CheckInAnswer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("es", "Ana, ¿está a salvo?"), ("fr", "Ana, êtes-vous en sécurité ?"), ("ht", "Ana, èske ou an sekirite?"),
+     ("pt", "Ana, você está em segurança?")],
+)  # fmt: skip
+def test_the_page_speaks_the_persons_language(client, link, language, heading):
+    url, message, *_ = link
+    Message.objects.filter(pk=message.pk).update(language=language)
+    html = client.get(url).content.decode()
+    assert f'lang="{language}"' in html and heading in html

@@ -1,0 +1,643 @@
+"""Batch deduplication in memory: blocking, comparison, EM estimation, scoring and clustering,
+vectorised with numpy so a million records take about a minute on two cores.
+
+The comparisons are the very functions of `compare.py` (so batch and online agree), applied once
+per distinct pair of values (a million pairs of records share far fewer distinct pairs of names)
+and spread back over the pairs with numpy. Dates of birth, equal values and missing values are
+compared in numpy directly.
+
+Blocking: the records sharing a key (features.blocking_keys) are compared; a key shared by more
+than `BLOCK_CAP` records (a very common name with a very common surname, a shelter's phone) is
+searched as a sorted neighbourhood instead: each record meets its `WINDOW` nearest neighbours by
+date of birth within the block.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from amparo.matching import compare as c
+from amparo.matching import normalize as n
+from amparo.matching.features import Features
+from amparo.matching.scoring import Model
+
+BLOCK_CAP = 20
+WINDOW = 6
+
+
+def _encode_many(*columns: Sequence) -> tuple[list[np.ndarray], list]:
+    """Codes for several columns sharing one table of values (so codes compare across them)."""
+    table: dict = {}
+    lookup: list = [None]
+    out = []
+    for values in columns:
+        codes = np.zeros(len(values), dtype=np.int64)
+        for i, v in enumerate(values):
+            if not v:
+                continue
+            code = table.get(v)
+            if code is None:
+                code = table[v] = len(lookup)
+                lookup.append(v)
+            codes[i] = code
+        out.append(codes)
+    return out, lookup
+
+
+def _encode(values: Sequence) -> tuple[np.ndarray, list]:
+    """Codes for values: 0 for empty/None, 1.. for distinct values (with the value list)."""
+    table: dict = {}
+    lookup: list = [None]
+    codes = np.zeros(len(values), dtype=np.int64)
+    for i, v in enumerate(values):
+        if not v:
+            continue
+        code = table.get(v)
+        if code is None:
+            code = table[v] = len(lookup)
+            lookup.append(v)
+        codes[i] = code
+    return codes, lookup
+
+
+@dataclass
+class FieldSpec:
+    """One compared field: how to read its value from Features and how to compare two values."""
+
+    name: str
+    extract: Callable[[Features], object]
+    compare: Callable[[object, object], tuple[int, object]]
+    equal_level: int | None  # the level of two equal values (a shortcut), None: always compare
+    differ_level: int | str | None = None  # the level of two different single values (phones, e-mails),
+    # or "documents": different single documents are compared only when they may be one typo apart
+
+
+def _given_level(a, b):
+    return c.compare_given((a, "", ()), (b, "", ()))
+
+
+def _surname_level(a, b):
+    return c.compare_surnames((a[0], a[1], "", ""), (b[0], b[1], "", ""))
+
+
+REGISTRY_FIELDS: list[FieldSpec] = [
+    FieldSpec("given", lambda f: f.given, _given_level, c.L["given"]["exact"]),
+    FieldSpec("sex", lambda f: f.sex, lambda a, b: c.compare_value("sex", a, b), c.L["sex"]["equal"]),
+    FieldSpec("phone", lambda f: f.phones, lambda a, b: c.compare_set("phone", a, b), c.L["phone"]["equal"], 0),
+    FieldSpec("document", lambda f: f.documents, c.compare_documents, c.L["document"]["equal"], "documents"),
+    FieldSpec("email", lambda f: f.emails, lambda a, b: c.compare_set("email", a, b), c.L["email"]["equal"], 0),
+    FieldSpec("place", lambda f: f.place, lambda a, b: c.compare_value("place", a, b), c.L["place"]["equal"]),
+    FieldSpec(
+        "nationality",
+        lambda f: f.nationality,
+        lambda a, b: c.compare_value("nationality", a, b),
+        c.L["nationality"]["equal"],
+    ),
+]
+
+
+class Records:
+    """Many records as columns of codes, ready for blocking and comparison."""
+
+    def __init__(self, features: Sequence[Features], *, fields: list[FieldSpec] | None = None, source=None):
+        self.n = len(features)
+        self.fields = fields or REGISTRY_FIELDS
+        self.codes: dict[str, np.ndarray] = {}
+        self.values: dict[str, list] = {}
+        for spec in self.fields:
+            self.codes[spec.name], self.values[spec.name] = _encode([spec.extract(f) for f in features])
+        self.bag, _ = _encode([f.bag for f in features])
+        # Surnames, one column each (with their phonetic keys), compared in numpy.
+        self.has_surnames = not any(spec.name == "surnames" for spec in self.fields) and all(
+            isinstance(f, Features) for f in features[:1]
+        )
+        if self.has_surnames:
+            words = [f.surname for f in features]
+            self.s1, self.surname_words = _encode_many([w[0] for w in words], [w[1] for w in words])
+            self.s2 = self.s1[1]
+            self.s1 = self.s1[0]
+            sounds = [(n.phonetic(w[0]), n.phonetic(w[1])) for w in words]
+            (self.p1, self.p2), _ = _encode_many([x[0] for x in sounds], [x[1] for x in sounds])
+        dob = np.full((self.n, 3), -1, dtype=np.int32)
+        for i, f in enumerate(features):
+            if f.dob:
+                dob[i] = [-1 if x is None else x for x in f.dob]
+        self.dob = dob
+        key_rows, key_codes = [], []
+        table: dict[str, int] = {}
+        for i, f in enumerate(features):
+            for k in f.blocking_keys():
+                code = table.get(k)
+                if code is None:
+                    code = table[k] = len(table)
+                key_rows.append(i)
+                key_codes.append(code)
+        self.key_rows = np.asarray(key_rows, dtype=np.int64)
+        self.key_codes = np.asarray(key_codes, dtype=np.int64)
+        self.source = None if source is None else np.asarray(source)
+
+
+# --- Blocking ----------------------------------------------------------------------------------
+
+
+def candidate_pairs(records: Records, *, block_cap: int = BLOCK_CAP, window: int = WINDOW, link_only=False):
+    """(i, j) arrays of record indices (i < j) sharing a blocking key, each pair once."""
+    rows, keys = records.key_rows, records.key_codes
+    if rows.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    dob = records.dob
+    secondary = dob[rows, 0].astype(np.int64) * 10000 + np.maximum(dob[rows, 1], 0) * 100 + np.maximum(dob[rows, 2], 0)
+    order = np.lexsort((rows, secondary, keys))
+    rows, keys = rows[order], keys[order]
+    # group sizes
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, keys.size])
+    size_of = np.repeat(sizes, sizes)
+    alive = np.flatnonzero(size_of > 1)  # positions that may still have a partner at offset d
+    found_i, found_j = [], []
+    max_d = max(min(int(sizes.max()), block_cap), window + 1)
+    for d in range(1, max_d):
+        if d == window + 1:
+            alive = alive[size_of[alive] <= block_cap]  # big blocks: only the window
+        alive = alive[alive + d < keys.size]
+        alive = alive[keys[alive + d] == keys[alive]]
+        if alive.size == 0:
+            break
+        found_i.append(rows[alive])
+        found_j.append(rows[alive + d])
+    if not found_i:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    a, b = np.concatenate(found_i), np.concatenate(found_j)
+    i, j = np.minimum(a, b), np.maximum(a, b)
+    keep = i != j
+    if link_only and records.source is not None:
+        keep &= records.source[i] != records.source[j]
+    pair_codes = np.unique(i[keep] * records.n + j[keep])
+    return pair_codes // records.n, pair_codes % records.n
+
+
+# --- Comparison --------------------------------------------------------------------------------
+
+
+def field_levels(records: Records, spec: FieldSpec, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    codes, values = records.codes[spec.name], records.values[spec.name]
+    ca, cb = codes[i], codes[j]
+    levels = np.full(i.size, c.MISSING, dtype=np.int8)
+    both = (ca > 0) & (cb > 0)
+    equal = both & (ca == cb)
+    if spec.equal_level is not None:
+        levels[equal] = spec.equal_level
+        rest = both & ~equal
+    else:
+        rest = both
+    if spec.differ_level == "documents":
+        rest = _documents_prefilter(values, ca, cb, rest, levels)
+    elif spec.differ_level is not None:
+        single = np.fromiter((v is not None and len(v) == 1 for v in values), dtype=bool, count=len(values))
+        differ = rest & single[ca] & single[cb]
+        levels[differ] = spec.differ_level
+        rest &= ~differ
+    if rest.any():
+        k = len(values)
+        unique, inverse = np.unique(ca[rest] * k + cb[rest], return_inverse=True)
+        compare = spec.compare
+        computed = np.fromiter(
+            (compare(values[u // k], values[u % k])[0] for u in unique.tolist()), dtype=np.int8, count=unique.size
+        )
+        levels[rest] = computed[inverse]
+    return levels
+
+
+def _documents_prefilter(values, ca, cb, rest, levels) -> np.ndarray:
+    """Two different single document numbers can be one edit apart only if their first three
+    or last three characters agree (numbers of seven characters or more): the others disagree,
+    or are not compared when their document types differ (as compare.compare_documents)."""
+    count = len(values)
+    single = np.zeros(count, dtype=bool)
+    kind = np.zeros(count, dtype=np.int64)
+    length = np.zeros(count, dtype=np.int64)
+    kinds: dict[str, int] = {"": 0}
+    heads: dict[str, int] = {}
+    tails: dict[str, int] = {}
+    head = np.zeros(count, dtype=np.int64)
+    tail = np.zeros(count, dtype=np.int64)
+    for code, value in enumerate(values):
+        if value and len(value) == 1:
+            doc_type, number = value[0]
+            single[code] = True
+            kind[code] = kinds.setdefault(doc_type or "", len(kinds))
+            length[code] = len(number)
+            head[code] = heads.setdefault(number[:3], len(heads))
+            tail[code] = tails.setdefault(number[-3:], len(tails))
+    both_single = rest & single[ca] & single[cb]
+    other_kind = both_single & (kind[ca] > 0) & (kind[cb] > 0) & (kind[ca] != kind[cb])
+    levels[other_kind] = c.MISSING
+    maybe = (head[ca] == head[cb]) | (tail[ca] == tail[cb]) | (np.minimum(length[ca], length[cb]) < 7)
+    far = both_single & ~other_kind & ~maybe
+    levels[far] = c.L["document"]["disagree"]
+    return rest & ~other_kind & ~far
+
+
+def dob_levels(dob: np.ndarray, i: np.ndarray, j: np.ndarray, chunk: int = 1_000_000) -> np.ndarray:
+    """compare.compare_dob, in numpy."""
+    out = np.full(i.size, c.MISSING, dtype=np.int8)
+    lv = c.L["dob"]
+    for start in range(0, i.size, chunk):
+        a, b = dob[i[start : start + chunk]], dob[j[start : start + chunk]]
+        ya, ma, da = a[:, 0], a[:, 1], a[:, 2]
+        yb, mb, db = b[:, 0], b[:, 1], b[:, 2]
+        level = np.full(a.shape[0], c.MISSING, dtype=np.int8)
+        has = (ya >= 0) & (yb >= 0)
+        full = has & (ma >= 0) & (da >= 0) & (mb >= 0) & (db >= 0)
+        partial = has & ~full
+        level[partial] = np.where((ya == yb) & ((ma < 0) | (mb < 0) | (ma == mb)), lv["partial"], lv["disagree"])[
+            partial
+        ]
+        exact = full & (ya == yb) & (ma == mb) & (da == db)
+        swapped = full & ~exact & (ya == yb) & (ma == db) & (da == mb)
+        year_off = full & ~exact & (ma == mb) & (da == db) & (np.abs(ya - yb) == 1)
+        rest = full & ~exact & ~swapped & ~year_off
+        level[full] = lv["disagree"]
+        if rest.any():
+            va = (ya[rest].astype(np.int64) * 10000 + ma[rest] * 100 + da[rest])[:, None]
+            vb = (yb[rest].astype(np.int64) * 10000 + mb[rest] * 100 + db[rest])[:, None]
+            powers = 10 ** np.arange(7, -1, -1, dtype=np.int64)
+            xa, xb = (va // powers) % 10, (vb // powers) % 10
+            differ = xa != xb
+            count = differ.sum(axis=1)
+            first = differ.argmax(axis=1)
+            rows = np.arange(xa.shape[0])
+            nxt = np.minimum(first + 1, 7)
+            transposed = (
+                (count == 2)
+                & differ[rows, nxt]
+                & (xa[rows, first] == xb[rows, nxt])
+                & (xa[rows, nxt] == xb[rows, first])
+            )
+            typo = (count == 1) | transposed
+            sub = level[rest]
+            sub[typo] = lv["typo"]
+            level[rest] = sub
+        level[year_off] = lv["year_off"]
+        level[swapped] = lv["swapped"]
+        level[exact] = lv["exact"]
+        out[start : start + chunk] = level
+    return out
+
+
+def _pair_function(codes_a, codes_b, lookup, function) -> np.ndarray:
+    """function(lookup[a], lookup[b]) for each pair of codes, computed once per distinct pair."""
+    if codes_a.size == 0:
+        return np.zeros(0, dtype=bool)
+    k = len(lookup)
+    unique, inverse = np.unique(codes_a * k + codes_b, return_inverse=True)
+    computed = np.fromiter(
+        (function(lookup[u // k], lookup[u % k]) for u in unique.tolist()), dtype=bool, count=unique.size
+    )
+    return computed[inverse]
+
+
+def surname_levels(records: Records, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """compare.compare_surnames, in numpy (string similarity once per distinct pair of words)."""
+    lv = c.L["surnames"]
+    a1, a2, b1, b2 = records.s1[i], records.s2[i], records.s1[j], records.s2[j]
+    pa1, pa2, pb1, pb2 = records.p1[i], records.p2[i], records.p1[j], records.p2[j]
+    words = records.surname_words
+    level = np.full(i.size, lv["disagree"], dtype=np.int8)
+    todo = (a1 > 0) & (b1 > 0)
+    level[~todo] = c.MISSING
+
+    def settle(mask, value):
+        nonlocal todo
+        hit = todo & mask
+        level[hit] = value
+        todo &= ~hit
+
+    settle((a1 == b1) & (a2 == b2), lv["exact"])
+    settle((pa1 == pb1) & (pa2 == pb2), lv["equivalent"])
+    settle((a2 > 0) & (b2 > 0) & (pa1 == pb2) & (pa2 == pb1), lv["equivalent"])
+    settle(
+        ((a2 == 0) | (b2 == 0)) & ((pa1 == pb1) | ((a2 == 0) & (pa1 == pb2)) | ((b2 == 0) & (pb1 == pa2))),
+        lv["one_missing"],
+    )
+    similar = np.zeros(i.size, dtype=bool)
+    idx = np.flatnonzero(todo)
+    s11 = _pair_function(a1[idx], b1[idx], words, c._similar)
+    second_ok = (a2[idx] == b2[idx]) | (a2[idx] == 0) | (b2[idx] == 0) | (pa2[idx] == pb2[idx])
+    need = s11 & ~second_ok
+    s22 = np.zeros(idx.size, dtype=bool)
+    s22[need] = _pair_function(a2[idx][need], b2[idx][need], words, c._similar)
+    similar[idx] = s11 & (second_ok | s22)
+    crossed = idx[~similar[idx] & (a2[idx] > 0) & (b2[idx] > 0)]
+    if crossed.size:
+        s12 = _pair_function(a1[crossed], b2[crossed], words, c._similar)
+        s21 = np.zeros(crossed.size, dtype=bool)
+        s21[s12] = _pair_function(a2[crossed][s12], b1[crossed][s12], words, c._similar)
+        similar[crossed] = s12 & s21
+    settle(similar, lv["similar"])
+    shared = (
+        ((pa1 == pb1) & (pa1 > 0))
+        | ((pa1 == pb2) & (pa1 > 0))
+        | ((pa2 == pb1) & (pa2 > 0))
+        | ((pa2 == pb2) & (pa2 > 0))
+    )
+    settle(shared, lv["partial"])
+    return level
+
+
+def compare_pairs(records: Records, i: np.ndarray, j: np.ndarray, *, with_dob: bool = True) -> dict[str, np.ndarray]:
+    levels = {spec.name: field_levels(records, spec, i, j) for spec in records.fields}
+    if records.has_surnames and "surnames" not in levels:
+        levels["surnames"] = surname_levels(records, i, j)
+    if with_dob:
+        levels["dob"] = dob_levels(records.dob, i, j)
+    if "given" in levels and "surnames" in levels:
+        g, s = levels["given"], levels["surnames"]
+        other_fields = (
+            (records.bag[i] > 0)
+            & (records.bag[i] == records.bag[j])
+            & ((g < c.L["given"]["compound"]) | (s < c.L["surnames"]["one_missing"]))
+        )
+        g[other_fields] = c.L["given"]["equivalent"]
+        s[other_fields] = c.L["surnames"]["equivalent"]
+    if "given" in levels and "dob" in levels:
+        g, d = levels["given"], levels["dob"]
+        lv_i, lv_d = c.L["identity"], c.L["dob"]
+        identity = np.full(g.size, lv_i["not_both"], dtype=np.int8)
+        differ = (g >= 0) & (g <= c.L["given"]["partial"])
+        not_equal = (d == lv_d["disagree"]) | (d == lv_d["typo"]) | (d == lv_d["partial"])
+        identity[differ & (d == c.MISSING)] = lv_i["given_differs_dob_unknown"]
+        identity[differ & not_equal] = lv_i["given_and_dob_differ"]
+        identity[g == c.MISSING] = c.MISSING
+        levels["identity"] = identity
+    return levels
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+_shared: dict = {}
+
+
+def _compare_slice(bounds: tuple[int, int]) -> dict[str, np.ndarray]:
+    records, i, j, with_dob = _shared["job"]
+    start, stop = bounds
+    return compare_pairs(records, i[start:stop], j[start:stop], with_dob=with_dob)
+
+
+def parallel_compare(records: Records, i, j, *, with_dob: bool = True, workers: int | None = None):
+    """compare_pairs over slices of the pairs in forked worker processes (the records are
+    shared copy-on-write; only the small level arrays come back). One process below 200,000
+    pairs or where fork is not available."""
+    workers = workers or default_workers()
+    if workers < 2 or i.size < 200_000 or "fork" not in multiprocessing.get_all_start_methods():
+        return compare_pairs(records, i, j, with_dob=with_dob)
+    bounds = [(k * i.size // workers, (k + 1) * i.size // workers) for k in range(workers)]
+    _shared["job"] = (records, i, j, with_dob)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_compare_slice, bounds)
+    finally:
+        _shared.pop("job", None)
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+
+
+# --- Scoring and estimation --------------------------------------------------------------------
+
+
+def match_weights(levels: dict[str, np.ndarray], model: Model) -> np.ndarray:
+    weights = model.weights()
+    total = np.full(next(iter(levels.values())).size, model.prior_weight, dtype=np.float64)
+    for name, lv in levels.items():
+        if name not in weights:
+            continue  # a field the model does not weigh
+        table = np.asarray([0.0, *weights[name]])
+        total += table[lv.astype(np.int16) + 1]
+    return total
+
+
+def probabilities(weight: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
+
+
+def estimate(levels: dict[str, np.ndarray], model: Model, *, iterations: int = 30, floor: float = 1e-5) -> Model:
+    """Expectation–maximisation of m, u and the prior over the candidate pairs (conditional
+    independence of fields given match status), starting from `model`."""
+    levels = {f: lv for f, lv in levels.items() if f in model.m}
+    m = {f: np.asarray(model.m[f], dtype=float) for f in levels}
+    u = {f: np.asarray(model.u[f], dtype=float) for f in levels}
+    prior = model.prior
+    for _ in range(iterations):
+        current = Model(m={f: list(v) for f, v in m.items()}, u={f: list(v) for f, v in u.items()}, prior=prior)
+        p = probabilities(match_weights(levels, current))
+        prior = float(min(max(p.mean(), 1e-6), 0.999))
+        for f, lv in levels.items():
+            valid = lv >= 0
+            n_levels = len(m[f])
+            pm = np.bincount(lv[valid], weights=p[valid], minlength=n_levels)[:n_levels]
+            pu = np.bincount(lv[valid], weights=1 - p[valid], minlength=n_levels)[:n_levels]
+            m[f] = np.maximum(pm / max(pm.sum(), 1e-12), floor)
+            u[f] = np.maximum(pu / max(pu.sum(), 1e-12), floor)
+            m[f] /= m[f].sum()
+            u[f] /= u[f].sum()
+    return Model(
+        m={f: [round(float(x), 6) for x in v] for f, v in m.items()},
+        u={f: [round(float(x), 6) for x in v] for f, v in u.items()},
+        prior=round(prior, 6),
+        notes=f"estimated with EM over {next(iter(levels.values())).size} candidate pairs",
+    )
+
+
+def calibrate(levels: dict[str, np.ndarray], is_match: np.ndarray, *, smoothing: float = 0.5) -> Model:
+    """m, u and the prior counted on labelled candidate pairs (a generated registry whose true
+    identities are known), with add-`smoothing` counts so no level weighs infinitely."""
+    is_match = np.asarray(is_match, dtype=bool)
+    m, u = {}, {}
+    for f, lv in levels.items():
+        n_levels = int(max(lv.max(initial=0) + 1, 2))
+        n_levels = max(n_levels, len(_LEVEL_NAMES.get(f, ())) or n_levels)
+        valid = lv >= 0
+        cm = np.bincount(lv[valid & is_match], minlength=n_levels)[:n_levels] + smoothing
+        cu = np.bincount(lv[valid & ~is_match], minlength=n_levels)[:n_levels] + smoothing
+        m[f] = [round(float(x), 6) for x in cm / cm.sum()]
+        u[f] = [round(float(x), 6) for x in cu / cu.sum()]
+    prior = float(is_match.mean()) if is_match.size else 0.01
+    return Model(
+        m=m,
+        u=u,
+        prior=round(min(max(prior, 1e-6), 0.5), 6),
+        notes=f"calibrated on {is_match.size} labelled candidate pairs ({int(is_match.sum())} true matches)",
+    )
+
+
+_LEVEL_NAMES = c.LEVELS
+
+
+def fit_weights(levels: dict[str, np.ndarray], is_match: np.ndarray, *, l2: float = 2.0, iterations: int = 50) -> Model:
+    """Weights per field level fitted jointly by logistic regression (Newton's method with an L2
+    penalty, on the distinct combinations of levels with their counts) on labelled candidate
+    pairs. Unlike m/u counted one field at a time, a joint fit does not count twice evidence
+    that travels together (relatives share surnames, address and phone), while the weights stay
+    additive and explainable. Weights are in bits (log2 odds); a missing value weighs nothing."""
+    is_match = np.asarray(is_match, dtype=bool)
+    fields = list(levels)
+    matrix = np.stack([levels[f].astype(np.int16) for f in fields], axis=1)
+    patterns, inverse = np.unique(matrix, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    positives = np.bincount(inverse, weights=is_match, minlength=len(patterns))
+    totals = np.bincount(inverse, minlength=len(patterns)).astype(float)
+    columns: list[tuple[int, int]] = []
+    for index, f in enumerate(fields):
+        n_levels = len(_LEVEL_NAMES.get(f, ())) or int(levels[f].max(initial=0) + 1)
+        columns.extend((index, k) for k in range(n_levels))
+    x = np.zeros((len(patterns), len(columns) + 1))
+    x[:, -1] = 1.0
+    for col, (index, k) in enumerate(columns):
+        x[:, col] = patterns[:, index] == k
+    beta = np.zeros(x.shape[1])
+    rate = positives.sum() / totals.sum()
+    beta[-1] = math.log(max(rate, 1e-6) / max(1 - rate, 1e-6))
+    penalty = np.full(x.shape[1], l2)
+    penalty[-1] = 0.0
+
+    def loss(b: np.ndarray) -> float:
+        z = x @ b
+        return float(np.sum(totals * np.logaddexp(0, z) - positives * z) + 0.5 * np.sum(penalty * b * b))
+
+    current = loss(beta)
+    for _ in range(iterations):
+        z = np.clip(x @ beta, -35, 35)
+        p = 1.0 / (1.0 + np.exp(-z))
+        gradient = x.T @ (positives - totals * p) - penalty * beta
+        hessian = (x * (totals * p * (1 - p))[:, None]).T @ x + np.diag(penalty) + 1e-9 * np.eye(x.shape[1])
+        step = np.linalg.solve(hessian, gradient)
+        scale = 1.0
+        while scale > 1e-4:
+            candidate = beta + scale * step
+            value = loss(candidate)
+            if value <= current:
+                break
+            scale /= 2
+        beta, improvement = candidate, current - value
+        current = value
+        if improvement < 1e-7 * max(abs(current), 1.0):
+            break
+    bits = beta / math.log(2)
+    weights: dict[str, list[float]] = {f: [] for f in fields}
+    for col, (index, _k) in enumerate(columns):
+        weights[fields[index]].append(round(float(bits[col]), 4))
+    counted = calibrate(levels, is_match)
+    return Model(
+        m=counted.m,
+        u=counted.u,
+        prior=counted.prior,
+        w=weights,
+        intercept=round(float(bits[-1]), 4),
+        notes=f"weights fitted by logistic regression on {is_match.size} labelled candidate pairs "
+        f"({int(is_match.sum())} true matches); m and u counted on the same pairs, for reference",
+    )
+
+
+# --- Clustering --------------------------------------------------------------------------------
+
+
+def clusters(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Connected components of the matched pairs: a label per record (its cluster's smallest
+    record index)."""
+    parent = np.arange(n)
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b in zip(i.tolist(), j.tolist(), strict=True):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            if ra < rb:
+                parent[rb] = ra
+            else:
+                parent[ra] = rb
+    return np.fromiter((find(x) for x in range(n)), dtype=np.int64, count=n)
+
+
+@dataclass
+class Result:
+    i: np.ndarray
+    j: np.ndarray
+    levels: dict[str, np.ndarray]
+    weight: np.ndarray
+    probability: np.ndarray
+    cluster: np.ndarray
+    best: np.ndarray  # per record: highest probability of a matched pair it is part of (0: alone)
+    model: Model
+    timings: dict[str, float]
+
+    def matched(self, threshold: float) -> np.ndarray:
+        return self.probability >= threshold
+
+
+def dedupe(
+    features: Sequence[Features] | Records,
+    *,
+    model: Model | None = None,
+    threshold: float = 0.5,
+    estimate_model: bool = False,
+    link_only: bool = False,
+    source=None,
+    fields: list[FieldSpec] | None = None,
+    with_dob: bool = True,
+    block_cap: int = BLOCK_CAP,
+    window: int = WINDOW,
+    workers: int | None = None,
+) -> Result:
+    """Find the duplicates among `features`: scored pairs and clusters at `threshold`."""
+    import time
+
+    from amparo.matching.scoring import default_model
+
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    records = features if isinstance(features, Records) else Records(features, fields=fields, source=source)
+    timings["encode"] = time.perf_counter() - t
+    t = time.perf_counter()
+    i, j = candidate_pairs(records, block_cap=block_cap, window=window, link_only=link_only)
+    timings["block"] = time.perf_counter() - t
+    t = time.perf_counter()
+    levels = parallel_compare(records, i, j, with_dob=with_dob, workers=workers)
+    timings["compare"] = time.perf_counter() - t
+    model = model or default_model()
+    if estimate_model and i.size:
+        t = time.perf_counter()
+        model = estimate(levels, model)
+        timings["estimate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    weight = match_weights(levels, model) if i.size else np.zeros(0)
+    prob = probabilities(weight)
+    hit = prob >= threshold
+    cluster = clusters(records.n, i[hit], j[hit])
+    best = np.zeros(records.n)
+    if hit.any():
+        np.maximum.at(best, i[hit], prob[hit])
+        np.maximum.at(best, j[hit], prob[hit])
+    timings["score_cluster"] = time.perf_counter() - t
+    timings["pairs"] = float(i.size)
+    return Result(i, j, levels, weight, prob, cluster, best, model, timings)
+
+
+def f1(predicted: set, truth: set) -> tuple[float, float, float]:
+    tp = len(predicted & truth)
+    precision = tp / len(predicted) if predicted else 0.0
+    recall = tp / len(truth) if truth else 0.0
+    score = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, score

@@ -1,0 +1,83 @@
+"""The batch engine agrees with the one-pair scoring, and finds duplicates among families."""
+
+import itertools
+
+import numpy as np
+
+from amparo.matching import batch
+from amparo.matching.features import from_data
+from amparo.matching.scoring import compare_features
+
+PEOPLE = [
+    dict(
+        given_names="José María",
+        first_surname="Hernández",
+        second_surname="López",
+        birth_date="1988-03-12",
+        phone="+52 55 1234 5678",
+    ),
+    dict(
+        given_names="Chema",
+        first_surname="Hernandez",
+        second_surname="Lopez",
+        birth_date="12/03/1988",
+        phone="55 1234 5678",
+    ),
+    dict(
+        given_names="Rosa",
+        first_surname="Hernández",
+        second_surname="López",
+        birth_date="1990-07-01",
+        phone="+52 55 1234 5678",
+    ),
+    dict(given_names="López Hernández", first_surname="Rosa", birth_date="1990"),
+    dict(
+        given_names="Guadalupe",
+        first_surname="Pérez",
+        second_surname="Gómez",
+        birth_date="1975-05-04",
+        document_number="G123456",
+    ),
+    dict(
+        given_names="Lupita",
+        first_surname="Gómez",
+        second_surname="Pérez",
+        birth_date="1975-04-05",
+        document_number="G123465",
+    ),
+    dict(given_names="Ma. Guadalupe", first_surname="Perez", birth_date="1976-05-04"),
+    dict(given_names="Mario", first_surname="Perez", second_surname="Gomes", birth_date="1975-05-04"),
+    dict(given_names="Francisco", first_surname="Villalobos", second_surname="", birth_date="1960-01-01"),
+    dict(given_names="Pancho", first_surname="Biyalobos", second_surname="Ruiz", birth_date="1960"),
+    dict(given_names="Ana", first_surname="Ruiz Soto", birth_date=""),
+    dict(given_names="Ana", first_surname="Soto", second_surname="Ruiz", birth_date="31/02/1960"),
+]
+
+
+def test_batch_levels_equal_the_one_pair_comparison():
+    features = [from_data(p) for p in PEOPLE]
+    records = batch.Records(features)
+    pairs = list(itertools.combinations(range(len(features)), 2))
+    i = np.array([a for a, _ in pairs])
+    j = np.array([b for _, b in pairs])
+    levels = batch.compare_pairs(records, i, j)
+    for k, (a, b) in enumerate(pairs):
+        expected = {name: value[0] for name, value in compare_features(features[a], features[b]).items()}
+        got = {name: int(levels[name][k]) for name in expected}
+        assert got == expected, (PEOPLE[a], PEOPLE[b])
+
+
+def test_dedupe_clusters_duplicates_and_keeps_siblings_apart():
+    features = [from_data(p) for p in PEOPLE[:4]]
+    result = batch.dedupe(features)
+    assert result.cluster[0] == result.cluster[1]  # Chema = José María
+    assert result.cluster[2] != result.cluster[0]  # his sister Rosa
+    assert result.best[0] > 0.9 and result.best[2] < result.best[0] or result.cluster[2] == result.cluster[3]
+
+
+def test_blocking_finds_pairs_sharing_a_key_once():
+    features = [from_data(p) for p in PEOPLE]
+    i, j = batch.candidate_pairs(batch.Records(features))
+    pairs = set(zip(i.tolist(), j.tolist(), strict=True))
+    assert (0, 1) in pairs and (4, 5) in pairs
+    assert len(pairs) == len(i) and all(a < b for a, b in pairs)
