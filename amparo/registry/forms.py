@@ -3,6 +3,8 @@ language; the services do the writing."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +79,13 @@ class PersonForm(forms.Form):
         label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     birth_date_precision = forms.ChoiceField(label=_("Precision"), choices=DatePrecision.choices, initial="day")
+    age = forms.IntegerField(
+        label=_("Stated or apparent age"),
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text=_("When the date of birth is unknown: the date is estimated from the age today."),
+    )
     place_of_birth = forms.CharField(label=_("Place of birth"), max_length=200, required=False)
     nationalities = forms.CharField(
         label=_("Nationalities"),
@@ -123,6 +132,17 @@ class PersonForm(forms.Form):
         data = super().clean()
         if data.get("birth_date") and data["birth_date"].year < 1900:
             self.add_error("birth_date", _("The date of birth is before 1900."))
+        if data.get("birth_date") and data["birth_date"] > date.today():
+            self.add_error("birth_date", _("The date of birth is in the future."))
+        age = data.pop("age", None)
+        if age is not None and not data.get("birth_date"):
+            today = date.today()
+            data["birth_date"] = (
+                today.replace(year=today.year - age)
+                if (today.month, today.day) != (2, 29)
+                else date(today.year - age, 2, 28)
+            )
+            data["birth_date_precision"] = DatePrecision.ESTIMATED
         return data
 
     @classmethod
@@ -210,6 +230,9 @@ class ConsentForm(forms.Form):
 class LocationForm(forms.Form):
     latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    precision_m = forms.IntegerField(
+        label=_("Precision (metres)"), required=False, min_value=0, help_text=_("e.g. 10 for GPS, 5000 for a town")
+    )
     country = forms.ChoiceField(label=_("Country"), required=False, choices=())
     subdivision = forms.CharField(label=_("State or department"), required=False)
     municipality = forms.CharField(label=_("Municipality"), max_length=120, required=False)

@@ -26,7 +26,9 @@ from amparo.registry.models import ContactPoint, Document, NameKey, Person, norm
 from amparo.registry.phones import parse_phone
 
 WORD_EXPANSION_LIMIT = 60  # a query word starting more tokens than this is "broad"
-PAIR_KEY_LIMIT = 600  # beyond this many pair keys, intersect single tokens instead
+PAIR_KEY_LIMIT = 600  # beyond this many pair keys, drive from single tokens instead
+MAX_PAIRS_COUNTED = 6  # with 3+ words, how many word pairs are compared by their number of people
+PAIR_COUNT_CAP = 1000  # counting stops there: enough to know a pair is common
 _PHONE_RE = re.compile(r"^[+\d\s().\-/]+$")
 
 
@@ -145,12 +147,27 @@ def name_plan(query: str):
         expansions.append((word, None if len(found) > WORD_EXPANSION_LIMIT else found))
     # The most specific words (fewest expansions, then longest) drive.
     ranked = sorted(expansions, key=lambda e: (e[1] is None, len(e[1]) if e[1] is not None else 0, -len(e[0])))
-    if len(ranked) >= 2:
-        exp_a, exp_b = ranked[0][1], ranked[1][1]
-        if exp_a is not None and exp_b is not None and len(exp_a) * len(exp_b) <= PAIR_KEY_LIMIT:
-            keys = sorted({normalize.pair_key(a, b) for a in exp_a for b in exp_b if a != b})
-            if keys:
-                return keys, None, [w for w, _ in ranked[2:]]
+    pairs = []
+    for i, (word_a, exp_a) in enumerate(ranked):
+        for word_b, exp_b in ranked[i + 1 :]:
+            if exp_a is not None and exp_b is not None and len(exp_a) * len(exp_b) <= PAIR_KEY_LIMIT:
+                keys = sorted({normalize.pair_key(a, b) for a in exp_a for b in exp_b if a != b})
+                if keys:
+                    pairs.append((word_a, word_b, keys))
+    if len(pairs) > 1:
+        # Three words or more: drive with the pair fewest people have (a capped count on the index),
+        # so "José Luis Hernández García" does not wade through every Hernández García.
+        counted = []
+        for word_a, word_b, keys in pairs[:MAX_PAIRS_COUNTED]:
+            count = NameKey.objects.filter(key__in=keys)[:PAIR_COUNT_CAP].count()
+            if count == 0:
+                return None  # these two words are in no one's name together
+            counted.append((count, word_a, word_b, keys))
+        counted.sort(key=lambda c: c[0])
+        pairs = [(a, b, keys) for _count, a, b, keys in counted]
+    if pairs:
+        word_a, word_b, keys = pairs[0]
+        return keys, None, [w for w, _ in ranked if w not in (word_a, word_b)]
     word, expansion = ranked[0]
     rest = [w for w, _ in ranked[1:]]
     if expansion is not None:

@@ -326,6 +326,7 @@ def person_location(request, pk: int):
             person=person,
             latitude=data["latitude"],
             longitude=data["longitude"],
+            precision_m=data.get("precision_m"),
             country=data.get("country") or "",
             subdivision=data.get("subdivision") or "",
             municipality=data.get("municipality") or "",

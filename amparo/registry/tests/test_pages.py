@@ -234,3 +234,15 @@ def test_export_from_the_page_is_scoped_and_audited(staff, maria, other_org, mak
     assert AuditEvent.objects.filter(action="export", extra__count=1).exists()
     xlsx = staff.get(reverse("registry:person_export", args=["xlsx"]))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_an_apparent_age_gives_an_estimated_date_of_birth(staff):
+    staff.post(
+        reverse("registry:person_create"),
+        {"given_names": "Niño", "sex": "male", "birth_date_precision": "day", "age": "12", "consent_method": "verbal"},
+    )
+    person = Person.objects.get(given_names="Niño")
+    assert person.birth_date_precision == "estimated"
+    from datetime import date
+
+    assert date.today().year - person.birth_date.year == 12
