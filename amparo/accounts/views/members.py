@@ -174,3 +174,19 @@ def set_active(request, pk: int, active: bool):
                 % {"username": membership.user.username},
             )
     return redirect(_members_url(membership.organization))
+
+
+@login_required
+@require_POST
+def resend_invitation(request, pk: int):
+    membership = _get_managed_membership(request, pk)
+    try:
+        services.resend_invitation(actor=request.user, membership=membership, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("A new link to choose a password was sent to %(email)s.") % {"email": membership.user.email},
+        )
+    return redirect(_members_url(membership.organization))
