@@ -30,7 +30,8 @@ from amparo.registry import indexing, normalize  # noqa: E402
 
 
 def main() -> None:
-    assert connection.vendor == "postgresql", "PostgreSQL only"
+    if connection.vendor == "sqlite":
+        return main_sqlite()
     started = time.perf_counter()
     connection.ensure_connection()
     raw = connection.connection
@@ -58,6 +59,39 @@ def main() -> None:
         )
     indexing.analyze()
     print(f"indexed {count} people, {len(words)} words in {time.perf_counter() - started:.0f} s")
+
+
+def main_sqlite() -> None:
+    """The same on SQLite: executemany inserts, then one UPDATE from a temporary table."""
+    started = time.perf_counter()
+    connection.ensure_connection()
+    raw = connection.connection
+    cursor = raw.cursor()
+    cursor.execute("SELECT id, given_names, first_surname, second_surname FROM registry_person WHERE search_name = ''")
+    people = cursor.fetchall()
+    words: set[str] = set()
+
+    def keys():
+        for pk, given, first, second in people:
+            for key in normalize.person_keys(given, first, second):
+                if not key.startswith("="):
+                    words.add(key)
+                yield (key, pk)
+
+    with transaction.atomic():
+        cursor.executemany("INSERT OR IGNORE INTO registry_namekey (key, person_id) VALUES (?, ?)", keys())
+        cursor.execute("CREATE TEMP TABLE bench_names (id INTEGER PRIMARY KEY, search_name TEXT)")
+        cursor.executemany(
+            "INSERT INTO bench_names (id, search_name) VALUES (?, ?)",
+            ((pk, normalize.search_name(g, f, s)) for pk, g, f, s in people),
+        )
+        cursor.execute(
+            "UPDATE registry_person SET search_name = (SELECT b.search_name FROM bench_names b "
+            "WHERE b.id = registry_person.id) WHERE id IN (SELECT id FROM bench_names)"
+        )
+        cursor.executemany("INSERT OR IGNORE INTO registry_nameword (word) VALUES (?)", [(w,) for w in words])
+    indexing.analyze()
+    print(f"indexed {len(people)} people, {len(words)} words in {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":
