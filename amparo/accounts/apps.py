@@ -14,3 +14,5 @@ class AccountsConfig(AppConfig):
         ui.add_nav("accounts:agreements", _("Data sharing"), roles=None, order=80)
         ui.add_nav("accounts:members", _("Members"), roles={"org_admin"}, order=85)
         ui.add_nav("accounts:audit", _("Audit log"), roles={"org_admin", "supervisor"}, order=90)
+        ui.add_home_card("accounts/_home_card_admin.html", roles={"org_admin"}, order=5)
+        ui.add_home_card("accounts/_home_card_account.html", roles=None, order=99)

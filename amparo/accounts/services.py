@@ -208,6 +208,28 @@ def send_welcome_email(*, user, organization: Organization, base_url: str) -> No
 
 
 @transaction.atomic
+def resend_invitation(*, actor, membership: Membership, request=None) -> Membership:
+    """E-mail an invited member a fresh link to choose their password (the old one may have
+    expired). Only for members who have not chosen one yet."""
+    principal = _require_admin(actor, membership.organization)
+    user = membership.user
+    if not membership.is_active or user.has_usable_password():
+        raise ValidationError(_("%(username)s already chose a password.") % {"username": user.username})
+    audit.record(
+        principal,
+        AuditAction.SEND,
+        membership,
+        request=request,
+        organization=membership.organization,
+        summary=f"invitation sent again to {user.username}",
+    )
+    base_url = request.build_absolute_uri("/").rstrip("/") if request is not None else settings.SITE_URL
+    organization = membership.organization
+    transaction.on_commit(lambda: send_welcome_email(user=user, organization=organization, base_url=base_url))
+    return membership
+
+
+@transaction.atomic
 def change_member_role(*, actor, membership: Membership, role: str, request=None) -> Membership:
     """Change a member's role; an organization always keeps an active administrator."""
     principal = _require_admin(actor, membership.organization)

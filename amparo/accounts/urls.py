@@ -27,6 +27,7 @@ urlpatterns = [
     path("members/<int:pk>/role/", views.change_role, name="change_role"),
     path("members/<int:pk>/deactivate/", views.set_active, {"active": False}, name="deactivate_member"),
     path("members/<int:pk>/reactivate/", views.set_active, {"active": True}, name="reactivate_member"),
+    path("members/<int:pk>/invite/", views.resend_invitation, name="resend_invitation"),
     path("profile/", views.profile, name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("tokens/", views.tokens, name="tokens"),

@@ -46,9 +46,22 @@ def default_time_zone(country: str) -> str:
     return _REGION_ZONES.get(country) or _zone_tab().get(country) or "UTC"
 
 
-def country_name(code: str) -> str:
+def country_name(code: str, language: str = "") -> str:
+    """The country's name, in `language` (a Django language code) when the ISO catalogs have it;
+    an unknown code is returned as given."""
     country = pycountry.countries.get(alpha_2=(code or "").upper())
-    return country.name if country else code
+    if country is None:
+        return code
+    return _iso_3166(language).gettext(country.name) if language else country.name
+
+
+@lru_cache(maxsize=16)
+def _iso_3166(language: str):
+    import gettext
+
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language.replace("-", "_"), language[:2]], fallback=True
+    )
 
 
 def is_country_code(code: str) -> bool:

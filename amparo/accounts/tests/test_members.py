@@ -83,6 +83,30 @@ def test_adding_a_member_creates_the_account_and_emails_a_link_to_choose_a_passw
     assert membership.user.check_password("una clave nueva 2026")
 
 
+def test_an_invited_member_gets_a_fresh_link_from_the_admin_or_from_forgot_password(
+    client, admin, home, django_capture_on_commit_callbacks
+):
+    invited = services.add_member(
+        actor=admin, organization=home, username="ana.perez", email="ana@example.org", role="case_worker"
+    )
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/accounts/members/{invited.pk}/invite/")
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+    assert AuditEvent.objects.filter(action="send", object_id=str(invited.pk)).exists()
+    client.logout()
+    client.post("/accounts/password-reset/", {"email": "ANA@example.org"})
+    assert len(mail.outbox) == 2 and "/accounts/reset/" in mail.outbox[1].body
+
+
+def test_a_member_who_chose_a_password_gets_no_invitation(client, admin, colleague):
+    client.force_login(admin)
+    membership = Membership.objects.get(user=colleague)
+    response = client.post(f"/accounts/members/{membership.pk}/invite/", follow=True)
+    assert "already chose a password" in response.content.decode()
+    assert mail.outbox == []
+
+
 def test_a_taken_user_name_is_refused_with_a_clear_error(client, admin, outsider):
     client.force_login(admin)
     response = client.post("/accounts/members/", {**NEW_MEMBER, "username": "marcela"})
@@ -175,6 +199,7 @@ def test_an_admin_cannot_see_or_change_another_organizations_members(client, adm
     target = Membership.objects.get(user=outsider)
     assert client.post(f"/accounts/members/{target.pk}/role/", {"role": "org_admin"}).status_code == 404
     assert client.post(f"/accounts/members/{target.pk}/deactivate/").status_code == 404
+    assert client.post(f"/accounts/members/{target.pk}/invite/").status_code == 404
     target.refresh_from_db()
     assert (target.role, target.is_active) == ("consular_officer", True)
     assert not Membership.objects.filter(organization=other, user__username="ana.perez").exists()

@@ -9,7 +9,7 @@ from amparo.accounts.views.auth import (
     PasswordResetConfirmView,
     PasswordResetView,
 )
-from amparo.accounts.views.members import change_role, members, set_active
+from amparo.accounts.views.members import change_role, members, resend_invitation, set_active
 
 __all__ = [
     "LoginView",
@@ -23,6 +23,7 @@ __all__ = [
     "members",
     "organization_detail",
     "profile",
+    "resend_invitation",
     "revoke_agreement",
     "revoke_token",
     "set_active",

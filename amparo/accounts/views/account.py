@@ -21,6 +21,7 @@ from amparo.accounts import policy, services
 from amparo.accounts.models import APIToken, UserProfile
 from amparo.accounts.views.auth import remember_language
 from amparo.accounts.views.members import add_errors, language_choices
+from amparo.core.forms import Form
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +37,7 @@ def _zones_by_region() -> list[tuple[str, list[tuple[str, str]]]]:
     return [(region, groups[region]) for region in order]
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(Form):
     time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), required=False, choices=())
     language = forms.ChoiceField(label=gettext_lazy("Language"), required=False, choices=())
 
@@ -92,7 +93,7 @@ def profile(request):
     )
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     name = forms.CharField(
         label=gettext_lazy("What is it for?"),
         max_length=100,

@@ -15,11 +15,14 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import policy, services
 from amparo.accounts.codes import AuditAction
 from amparo.accounts.models import AuditEvent, DataSharingAgreement, Organization, SharingPurpose
+from amparo.core.forms import Form
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(Form):
     recipient = forms.ModelChoiceField(
-        queryset=Organization.objects.filter(is_active=True), label=gettext_lazy("Share with")
+        queryset=Organization.objects.filter(is_active=True),
+        label=gettext_lazy("Share with"),
+        empty_label=gettext_lazy("Choose an organization"),
     )
     purpose = forms.ChoiceField(choices=SharingPurpose.choices, label=gettext_lazy("Purpose"))
     nationality = forms.CharField(max_length=2, required=False, label=gettext_lazy("Nationality (ISO code, optional)"))

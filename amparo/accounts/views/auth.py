@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -69,7 +73,22 @@ class LogoutView(auth_views.LogoutView):
         return super().post(request, *args, **kwargs)
 
 
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form, but an invited member who has not chosen a password yet (their password is
+    unusable until then) may also ask for a new link when the invitation's link expired."""
+
+    def get_users(self, email):
+        email_field = get_user_model().get_email_field_name()
+        users = get_user_model()._default_manager.filter(**{f"{email_field}__iexact": email, "is_active": True})
+        return (u for u in users if _iexact(getattr(u, email_field), email))
+
+
+def _iexact(a: str, b: str) -> bool:
+    return unicodedata.normalize("NFKC", a or "").casefold() == unicodedata.normalize("NFKC", b or "").casefold()
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import policy, services
 from amparo.accounts.codes import Role
 from amparo.accounts.models import Membership, Organization
+from amparo.core.forms import Form
 
 
 def language_choices(blank_label) -> list[tuple[str, str]]:
@@ -26,7 +27,7 @@ def language_choices(blank_label) -> list[tuple[str, str]]:
     return [("", blank_label)] + [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
 
 
-class AddMemberForm(forms.Form):
+class AddMemberForm(Form):
     first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150, required=False)
     username = forms.CharField(
@@ -38,11 +39,12 @@ class AddMemberForm(forms.Form):
     email = forms.EmailField(
         label=gettext_lazy("E-mail"), help_text=gettext_lazy("We send the link to choose a password here.")
     )
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=())
     language = forms.ChoiceField(label=gettext_lazy("Language of the e-mail"), required=False, choices=())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("Choose a role"))] + list(Role.choices)
         self.fields["language"].choices = language_choices(_("Same as this page"))
 
 
@@ -171,4 +173,20 @@ def set_active(request, pk: int, active: bool):
                 _("%(username)s was deactivated: they no longer see anything of this organization.")
                 % {"username": membership.user.username},
             )
+    return redirect(_members_url(membership.organization))
+
+
+@login_required
+@require_POST
+def resend_invitation(request, pk: int):
+    membership = _get_managed_membership(request, pk)
+    try:
+        services.resend_invitation(actor=request.user, membership=membership, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("A new link to choose a password was sent to %(email)s.") % {"email": membership.user.email},
+        )
     return redirect(_members_url(membership.organization))

@@ -3,12 +3,23 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
     select.addEventListener("change", () => select.form.submit());
   });
+  // On phones the navigation and tools fold into a menu; without JavaScript they stay open.
   const toggle = document.querySelector(".nav-toggle");
-  const nav = document.getElementById("main-nav");
-  if (toggle && nav) {
-    toggle.addEventListener("click", () => {
-      const open = nav.classList.toggle("open");
+  const menu = document.getElementById("site-menu");
+  if (toggle && menu) {
+    const topbar = toggle.closest(".topbar");
+    topbar.classList.add("has-toggle");
+    toggle.hidden = false;
+    const setOpen = (open) => {
+      menu.classList.toggle("open", open);
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    };
+    toggle.addEventListener("click", () => setOpen(!menu.classList.contains("open")));
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && menu.classList.contains("open")) {
+        setOpen(false);
+        toggle.focus();
+      }
     });
   }
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
