@@ -122,13 +122,14 @@ def _encode_part(features: Sequence, fields: list[FieldSpec]) -> dict:
         if f.dob:
             dob[i] = [-1 if x is None else x for x in f.dob]
     part["dob"] = dob
-    key_rows, key_values = [], []
+    # Keys are compared for equality only: their hash is their code (forked workers share the
+    # interpreter's hash seed, so codes agree across slices without merging tables).
+    key_rows, key_codes = [], []
     for i, f in enumerate(features):
         for k in f.blocking_keys():
             key_rows.append(i)
-            key_values.append(k)
-    codes, lookup = _encode(key_values)
-    part["keys"] = (np.asarray(key_rows, dtype=np.int64), codes, lookup)
+            key_codes.append(hash(k))
+    part["keys"] = (np.asarray(key_rows, dtype=np.int64), np.asarray(key_codes, dtype=np.int64))
     return part
 
 
@@ -184,7 +185,7 @@ class Records:
         self.dob = np.concatenate([p["dob"] for p in parts]) if parts else np.zeros((0, 3), dtype=np.int32)
         offsets = np.cumsum([0] + [p["n"] for p in parts])
         self.key_rows = np.concatenate([p["keys"][0] + offsets[k] for k, p in enumerate(parts)])
-        self.key_codes, _ = _merge([(p["keys"][1], p["keys"][2]) for p in parts])
+        self.key_codes = np.concatenate([p["keys"][1] for p in parts])
         self.source = None if source is None else np.asarray(source)
 
     @classmethod
