@@ -6,3 +6,25 @@ class CasesConfig(AppConfig):
     name = "amparo.cases"
     label = "cases"
     verbose_name = _("Case management")
+
+    def ready(self) -> None:
+        from amparo.accounts.policy import SENSITIVE_ROLES
+        from amparo.cases import access  # noqa: F401  (registers the access rules)
+        from amparo.core import ui
+
+        ui.add_nav("cases:caseload", _("Cases"), roles=SENSITIVE_ROLES, order=45)
+        ui.add_home_card("cases/_home_card.html", roles=SENSITIVE_ROLES, order=45)
+
+    # --- Merging two person records (called by the matching app inside its transaction) ---
+
+    def merge_person(self, *, survivor, merged, actor) -> dict:
+        from amparo.cases.models import Case
+
+        cases = list(Case.objects.filter(person=merged).values_list("pk", flat=True))
+        Case.objects.filter(pk__in=cases).update(person=survivor)
+        return {"cases": cases}
+
+    def unmerge_person(self, *, survivor, merged, moved: dict, actor) -> None:
+        from amparo.cases.models import Case
+
+        Case.objects.filter(pk__in=moved.get("cases", []), person=survivor).update(person=merged)

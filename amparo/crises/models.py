@@ -98,7 +98,7 @@ class AffectedArea(models.Model):
                     center_latitude__lte=90,
                     center_longitude__gte=-180,
                     center_longitude__lte=180,
-                    radius_km__gt=0,
+                    radius_km__gte=0,
                 ),
                 name="circle_area_has_centre_and_radius",
             ),
@@ -252,6 +252,9 @@ class CapFeed(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Each (re)start of polling gets a new token; a task carrying an older token stops, so there is
+    # never more than one chain of polls per feed.
+    poll_token = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -210,3 +210,29 @@ def map_points(user, crisis: Crisis) -> list[list]:
     return [
         [round(lat, 5), round(lon, 5), codes[status], pid] for lat, lon, status, pid in rows.iterator(chunk_size=5000)
     ]
+
+
+def counts_by_place(user, crisis: Crisis) -> list[dict]:
+    """Per nationality and subdivision (for the HXL counts export): affected, reached (contacted),
+    accounted for, in need (needs assistance), missing."""
+    rows = (
+        countable_rows(user, crisis)
+        .values("person__nationality", "person__country", "person__subdivision")
+        .annotate(
+            affected=Count("pk"),
+            reached=Count("pk", filter=Q(contacted_at__isnull=False) | ~Q(status=WelfareCode.UNKNOWN)),
+            accounted_for=Count("pk", filter=Q(status__in=ACCOUNTED_FOR)),
+            in_need=Count("pk", filter=Q(status=WelfareCode.NEEDS_ASSISTANCE)),
+            missing=Count("pk", filter=Q(status=WelfareCode.MISSING)),
+        )
+        .order_by("person__country", "person__subdivision", "person__nationality")
+    )
+    return [
+        {
+            "nationality": r["person__nationality"],
+            "country": r["person__country"],
+            "subdivision": r["person__subdivision"],
+            **{k: r[k] for k in ("affected", "reached", "accounted_for", "in_need", "missing")},
+        }
+        for r in rows
+    ]

@@ -76,7 +76,7 @@ class AreaSpec:
             lat, lon, r = self.center_latitude, self.center_longitude, self.radius_km
             if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise geo.InvalidArea(_("A circle needs a centre with latitude -90…90 and longitude -180…180."))
-            if r is None or not (0 < r <= 5000):
+            if r is None or not (0 <= r <= 5000):
                 raise geo.InvalidArea(_("A circle needs a radius between 0 and 5,000 km."))
         elif self.kind == AreaKind.ADMINISTRATIVE:
             codes = [c.strip().upper() for c in self.subdivisions if c and c.strip()]
@@ -250,17 +250,19 @@ def recompute_affected(*, crisis: Crisis, at: datetime | None = None) -> Affecte
     newcomers = np.setdiff1d(inside, known, assume_unique=True)
     now_out = np.setdiff1d(known[known_in], inside, assume_unique=True)
     back_in = np.intersect1d(known[~known_in], inside, assume_unique=True)
-    batch = 500 if connection.vendor == "sqlite" else 5000
-    for chunk in _chunks(newcomers.tolist(), 20000):
-        WelfareStatus.objects.bulk_create(
-            [WelfareStatus(crisis=crisis, person_id=pid, added_at=now, in_area=True) for pid in chunk],
-            batch_size=batch,
-            ignore_conflicts=True,
-        )
-    for chunk in _chunks(now_out.tolist(), batch):
-        WelfareStatus.objects.filter(crisis=crisis, person_id__in=chunk).update(in_area=False, left_area_at=now)
-    for chunk in _chunks(back_in.tolist(), batch):
-        WelfareStatus.objects.filter(crisis=crisis, person_id__in=chunk).update(in_area=True, left_area_at=None)
+    if connection.vendor == "postgresql":
+        _pg_write_affected(crisis, now, newcomers, now_out, back_in)
+    else:
+        for chunk in _chunks(newcomers.tolist(), 20000):
+            WelfareStatus.objects.bulk_create(
+                [WelfareStatus(crisis=crisis, person_id=pid, added_at=now, in_area=True) for pid in chunk],
+                batch_size=500,
+                ignore_conflicts=True,
+            )
+        for chunk in _chunks(now_out.tolist(), 500):
+            WelfareStatus.objects.filter(crisis=crisis, person_id__in=chunk).update(in_area=False, left_area_at=now)
+        for chunk in _chunks(back_in.tolist(), 500):
+            WelfareStatus.objects.filter(crisis=crisis, person_id__in=chunk).update(in_area=True, left_area_at=None)
     Crisis.objects.filter(pk=crisis.pk).update(affected_computed_at=now)
     crisis.affected_computed_at = now
     return AffectedResult(
@@ -269,6 +271,30 @@ def recompute_affected(*, crisis: Crisis, at: datetime | None = None) -> Affecte
         flagged_outside=int(len(now_out)),
         back_inside=int(len(back_in)),
     )
+
+
+def _pg_write_affected(crisis: Crisis, now: datetime, newcomers, now_out, back_in) -> None:
+    """PostgreSQL: one INSERT … SELECT FROM unnest(ids) for the newcomers and one UPDATE per flag
+    change, so 100,000 newcomers cost one statement, not 100,000 Python objects."""
+    table = connection.ops.quote_name(WelfareStatus._meta.db_table)
+    with connection.cursor() as cursor:
+        if len(newcomers):
+            cursor.execute(
+                f"INSERT INTO {table} (crisis_id, person_id, status, needs, note, source, updated_by_label, "  # noqa: S608
+                "in_area, added_at) SELECT %s, pid, 'unknown', '[]'::jsonb, '', '', '', true, %s "
+                "FROM unnest(%s::bigint[]) AS pid ON CONFLICT (crisis_id, person_id) DO NOTHING",
+                [crisis.pk, now, newcomers.tolist()],
+            )
+        if len(now_out):
+            cursor.execute(
+                f"UPDATE {table} SET in_area = false, left_area_at = %s WHERE crisis_id = %s AND person_id = ANY(%s::bigint[])",  # noqa: S608
+                [now, crisis.pk, now_out.tolist()],
+            )
+        if len(back_in):
+            cursor.execute(
+                f"UPDATE {table} SET in_area = true, left_area_at = NULL WHERE crisis_id = %s AND person_id = ANY(%s::bigint[])",  # noqa: S608
+                [crisis.pk, back_in.tolist()],
+            )
 
 
 # --- Welfare ------------------------------------------------------------------------------------

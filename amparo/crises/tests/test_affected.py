@@ -189,3 +189,16 @@ def test_recompute_picks_up_people_who_moved_in(make_crisis, place, world):
     assert newcomer.pk not in _ids(crisis)
     assert recompute_affected(crisis=crisis).added == 1
     assert newcomer.pk in _ids(crisis)
+
+
+def test_circle_strips_hold_the_whole_circle():
+    from geographiclib.geodesic import Geodesic
+
+    for lat0, radius in ((16.2, 100_000), (45.0, 400_000), (-30.0, 5_000)):
+        strips = geo.circle_strips(lat0, -98.0, radius)
+        for azimuth in np.arange(0, 360, 0.5):
+            for frac in (1.0, 0.7, 0.3):
+                p = Geodesic.WGS84.Direct(lat0, -98.0, azimuth, radius * frac)
+                assert any(
+                    s.min_lat <= p["lat2"] <= s.max_lat and s.min_lon <= p["lon2"] <= s.max_lon for s in strips
+                ), (lat0, radius, azimuth, frac)

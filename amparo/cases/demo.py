@@ -1,0 +1,93 @@
+"""Demo cases for the people the protection demo screened: open cases at several steps, with plan
+actions (one overdue), follow-ups, notes (one sensitive) and a plan review that is overdue."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from amparo.accounts.models import Organization
+from amparo.cases import services
+from amparo.cases.models import Case, Step
+from amparo.registry.models import Person
+
+
+def _user(username):
+    return get_user_model().objects.filter(username=username).first()
+
+
+def load(stdout) -> dict:
+    ngo = Organization.objects.filter(slug="mx-ngo-sin-fronteras").first()
+    worker, supervisor = _user("caseworker"), _user("supervisor")
+    if ngo is None or worker is None:
+        stdout.write("no demo organization")
+        return {}
+    people = {
+        p.source_record_id: p
+        for p in Person.objects.filter(registering_organization=ngo, source_record_id__startswith="demo-protection-")
+    }
+    if not people or Case.objects.filter(person__in=people.values()).exists():
+        stdout.write("cases already loaded" if people else "no screened demo people")
+        return {}
+    today = timezone.localdate()
+    made = []
+    kevin = people.get("demo-protection-1")
+    if kevin:
+        case = services.open_case(
+            actor=worker,
+            person=kevin,
+            supervisor=supervisor,
+            summary="Adolescente no acompañado; reunificación familiar o protección de la Procuraduría.",
+        )
+        for step in (Step.ASSESSMENT, Step.CASE_PLAN, Step.IMPLEMENTATION):
+            services.advance_step(actor=worker, case=case, to_step=step)
+        services.add_action(
+            actor=worker,
+            case=case,
+            description="Acompañar a la cita con la Procuraduría (DIF Guerrero)",
+            owner=worker,
+            due_date=today - timedelta(days=2),
+        )
+        services.add_action(
+            actor=worker,
+            case=case,
+            description="Localizar a la familia (búsqueda familiar)",
+            owner=worker,
+            due_date=today + timedelta(days=10),
+        )
+        services.add_follow_up(actor=worker, case=case, due_date=today + timedelta(days=3), kind="visit")
+        services.add_note(actor=worker, case=case, text="Se entrevistó en el albergue; está tranquilo.")
+        made.append(case)
+    rosa = people.get("demo-protection-4")
+    if rosa:
+        case = services.open_case(
+            actor=worker,
+            person=rosa,
+            supervisor=supervisor,
+            summary="Embarazo de 7 meses, sin recursos para continuar.",
+        )
+        for step in (Step.ASSESSMENT, Step.CASE_PLAN):
+            services.advance_step(actor=worker, case=case, to_step=step)
+        Case.objects.filter(pk=case.pk).update(next_review_due=today - timedelta(days=5))
+        services.add_follow_up(actor=worker, case=case, due_date=today - timedelta(days=1), kind="call")
+        services.add_note(
+            actor=worker,
+            case=case,
+            sensitivity="sensitive",
+            text="Refiere violencia de su pareja en el país de origen; no desea denunciar.",
+        )
+        made.append(case)
+    maria = people.get("demo-protection-6")
+    if maria:
+        case = services.open_case(actor=worker, person=maria, supervisor=supervisor)
+        services.advance_step(actor=worker, case=case, to_step=Step.ASSESSMENT)
+        made.append(case)
+    jean = people.get("demo-protection-5")
+    if jean:
+        case = services.open_case(actor=worker, person=jean)
+        services.close_case(actor=worker, case=case, reason="person_left", note="Continuó su viaje.")
+        made.append(case)
+    stdout.write(f"cases: {len(made)}")
+    return {"cases": len(made)}

@@ -1,0 +1,219 @@
+"""Forms of the crises pages: a crisis's facts, its areas (drawn, GeoJSON, subdivisions), CAP
+upload/URL, welfare updates and consular alert levels. Errors say what and where."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from amparo.crises import geo
+from amparo.crises.codes import AlertLevel, AreaKind, AreaSource, Need, WelfareCode, WelfareSource
+from amparo.crises.models import Crisis
+from amparo.crises.services import AreaSpec
+
+MAX_GEOJSON_BYTES = 5 * 1024 * 1024
+
+
+class CrisisForm(forms.ModelForm):
+    countries_text = forms.CharField(
+        label=gettext_lazy("Countries"),
+        required=False,
+        help_text=gettext_lazy("ISO 3166-1 alpha-2 codes separated by commas, e.g. MX, GT"),
+    )
+
+    class Meta:
+        model = Crisis
+        fields = ["name", "kind", "severity", "phase", "started_at", "ended_at", "description", "is_exercise"]
+        widgets = {
+            "started_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ended_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["countries_text"].initial = ", ".join(self.instance.countries)
+
+    def clean_countries_text(self) -> list[str]:
+        codes = [
+            c.strip().upper() for c in self.cleaned_data["countries_text"].replace(";", ",").split(",") if c.strip()
+        ]
+        bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
+        if bad:
+            raise forms.ValidationError(_("Not an ISO 3166-1 alpha-2 code: %(codes)s") % {"codes": ", ".join(bad)})
+        return codes
+
+
+class AreasForm(forms.Form):
+    """Areas from the map (JSON the drawing control writes), a GeoJSON file, or subdivision codes."""
+
+    areas_json = forms.CharField(widget=forms.HiddenInput, required=False)
+    geojson_file = forms.FileField(
+        label=gettext_lazy("GeoJSON file"),
+        required=False,
+        help_text=gettext_lazy(
+            "Polygons or multipolygons, [longitude, latitude]; a Point with a radius_km property is a circle."
+        ),
+    )
+    subdivisions = forms.CharField(
+        label=gettext_lazy("Administrative areas"),
+        required=False,
+        help_text=gettext_lazy("ISO 3166-2 codes separated by commas, e.g. MX-GRO, MX-OAX"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        specs: list[AreaSpec] = []
+        try:
+            specs += specs_from_drawn(data.get("areas_json") or "")
+        except geo.InvalidArea as exc:
+            self.add_error(None, _("Drawn area: %(error)s") % {"error": exc})
+        upload = data.get("geojson_file")
+        if upload:
+            if upload.size > MAX_GEOJSON_BYTES:
+                self.add_error("geojson_file", _("The file is larger than 5 MB."))
+            else:
+                try:
+                    specs += specs_from_geojson(upload.read())
+                except geo.InvalidArea as exc:
+                    self.add_error("geojson_file", str(exc))
+        codes = [c.strip().upper() for c in (data.get("subdivisions") or "").replace(";", ",").split(",") if c.strip()]
+        if codes:
+            spec = AreaSpec(
+                kind=AreaKind.ADMINISTRATIVE, subdivisions=codes, source=AreaSource.FORM, label=", ".join(codes)
+            )
+            try:
+                spec.validate()
+                specs.append(spec)
+            except geo.InvalidArea as exc:
+                self.add_error("subdivisions", str(exc))
+        data["specs"] = specs
+        return data
+
+
+def specs_from_drawn(text: str) -> list[AreaSpec]:
+    if not text.strip():
+        return []
+    try:
+        items = json.loads(text)
+    except ValueError:
+        raise geo.InvalidArea(_("the map sent unreadable data")) from None
+    if not isinstance(items, list):
+        raise geo.InvalidArea(_("the map sent unreadable data"))
+    specs = []
+    for n, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            raise geo.InvalidArea(_("area %(n)s is unreadable") % {"n": n})
+        kind = item.get("kind")
+        if kind == AreaKind.POLYGON:
+            spec = AreaSpec(
+                kind=kind,
+                source=AreaSource.DRAWN,
+                label=str(item.get("label", ""))[:200],
+                geometry=item.get("geometry"),
+            )
+        elif kind == AreaKind.CIRCLE:
+            spec = AreaSpec(
+                kind=kind,
+                source=AreaSource.DRAWN,
+                label=str(item.get("label", ""))[:200],
+                center_latitude=_number(item.get("center_latitude")),
+                center_longitude=_number(item.get("center_longitude")),
+                radius_km=_number(item.get("radius_km")),
+            )
+        else:
+            raise geo.InvalidArea(_("area %(n)s: unknown kind") % {"n": n})
+        try:
+            spec.validate()
+        except geo.InvalidArea as exc:
+            raise geo.InvalidArea(_("area %(n)s: %(error)s") % {"n": n, "error": exc}) from None
+        specs.append(spec)
+    return specs
+
+
+def _number(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def specs_from_geojson(data: bytes | str) -> list[AreaSpec]:
+    """Areas from a GeoJSON FeatureCollection, Feature or bare geometry."""
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise geo.InvalidArea(_("not a JSON file: %(error)s") % {"error": exc}) from None
+    if not isinstance(doc, dict):
+        raise geo.InvalidArea(_("not a GeoJSON object"))
+    if doc.get("type") == "FeatureCollection":
+        features = doc.get("features") or []
+    elif doc.get("type") == "Feature":
+        features = [doc]
+    else:
+        features = [{"type": "Feature", "geometry": doc, "properties": {}}]
+    specs = []
+    for n, feature in enumerate(features, 1):
+        geometry = (feature or {}).get("geometry") if isinstance(feature, dict) else None
+        props = (feature.get("properties") or {}) if isinstance(feature, dict) else {}
+        label = str(props.get("name") or props.get("label") or "")[:200]
+        where = _("feature %(n)s") % {"n": n}
+        if isinstance(geometry, dict) and geometry.get("type") == "Point":
+            coords = geometry.get("coordinates") or []
+            radius = _number(props.get("radius_km"))
+            if radius is None or len(coords) < 2:
+                raise geo.InvalidArea(
+                    _("%(where)s: a Point needs a radius_km property to be a circle") % {"where": where}
+                )
+            spec = AreaSpec(
+                kind=AreaKind.CIRCLE,
+                source=AreaSource.GEOJSON,
+                label=label,
+                center_latitude=_number(coords[1]),
+                center_longitude=_number(coords[0]),
+                radius_km=radius,
+            )
+        else:
+            spec = AreaSpec(kind=AreaKind.POLYGON, source=AreaSource.GEOJSON, label=label, geometry=geometry)
+        try:
+            spec.validate()
+        except geo.InvalidArea as exc:
+            raise geo.InvalidArea(f"{where}: {exc}") from None
+        specs.append(spec)
+    if not specs:
+        raise geo.InvalidArea(_("the file holds no area"))
+    return specs
+
+
+class CapImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("CAP file or feed"), required=False)
+    url = forms.URLField(label=gettext_lazy("or its URL"), required=False, assume_scheme="https")
+    poll = forms.BooleanField(label=gettext_lazy("Keep polling this URL as a feed"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("url"):
+            raise forms.ValidationError(_("Choose a file or give a URL."))
+        return data
+
+
+HUMAN_SOURCES = [(s.value, s.label) for s in (WelfareSource.STAFF, WelfareSource.FIELD_VISIT, WelfareSource.PARTNER)]
+
+
+class WelfareForm(forms.Form):
+    status = forms.ChoiceField(label=gettext_lazy("Welfare status"), choices=WelfareCode.choices)
+    needs = forms.MultipleChoiceField(
+        label=gettext_lazy("Needs"), choices=Need.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    people_with = forms.IntegerField(label=gettext_lazy("People with them"), required=False, min_value=0, max_value=500)
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    source = forms.ChoiceField(label=gettext_lazy("Source"), choices=HUMAN_SOURCES, initial=WelfareSource.STAFF)
+
+
+class AlertLevelForm(forms.Form):
+    level = forms.TypedChoiceField(label=gettext_lazy("Consular alert level"), choices=AlertLevel.choices, coerce=int)
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=500)

@@ -1,0 +1,213 @@
+// Crisis maps: an offline base map (Natural Earth outlines, or tiles when a tile URL is set), a
+// small drawing control (polygon, circle) for the crisis form, and the dashboard's clustered
+// people. No inline scripts (CSP): everything comes from data-* attributes.
+(function () {
+  "use strict";
+
+  function baseMap(el) {
+    const map = L.map(el, { preferCanvas: true, minZoom: 2, maxZoom: 18 }).setView([16.8, -97.5], 6);
+    if (el.dataset.tileUrl) {
+      L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "" }).addTo(map);
+    } else if (el.dataset.atlas && window.topojson) {
+      fetch(el.dataset.atlas)
+        .then((r) => r.json())
+        .then((topo) => {
+          const land = topojson.feature(topo, topo.objects.countries);
+          const layer = L.geoJSON(land, {
+            style: { color: "#7b8a97", weight: 1, fillColor: "#f4f1e8", fillOpacity: 1 },
+            interactive: false,
+          }).addTo(map);
+          layer.bringToBack();
+        })
+        .catch(() => {});
+    }
+    el.amparoMap = map; // for tests and other scripts on the page
+    el.classList.add("map-ready");
+    return map;
+  }
+
+  const AREA_STYLE = { color: "#b3261e", weight: 2, fillOpacity: 0.12 };
+  const OLD_STYLE = { color: "#5a6470", weight: 1.5, dashArray: "4 4", fillOpacity: 0.05 };
+
+  function drawAreas(map, url, style) {
+    return fetch(url, { credentials: "same-origin" })
+      .then((r) => r.json())
+      .then((fc) => {
+        const group = L.featureGroup().addTo(map);
+        fc.features.forEach((f) => {
+          if (!f.geometry) return;
+          if (f.geometry.type === "Point") {
+            const [lon, lat] = f.geometry.coordinates;
+            L.circle([lat, lon], Object.assign({ radius: f.properties.radius_km * 1000 }, style))
+              .bindTooltip(f.properties.label || "")
+              .addTo(group);
+          } else {
+            L.geoJSON(f, { style: style }).bindTooltip(f.properties.label || "").addTo(group);
+          }
+        });
+        if (group.getLayers().length) map.fitBounds(group.getBounds().pad(0.2));
+        return group;
+      });
+  }
+
+  // --- Drawing control for the crisis form --------------------------------------------------
+  function setupDrawing(el) {
+    const map = baseMap(el);
+    const form = el.closest("form");
+    const field = form.querySelector("input[name=areas_json]");
+    const output = document.getElementById("preview-count");
+    const finishButton = form.querySelector("[data-draw=finish]");
+    const shapes = [];
+    const drawn = L.featureGroup().addTo(map);
+    let mode = null;
+    let vertices = [];
+    let sketch = null;
+    let centre = null;
+
+    if (el.dataset.existing) drawAreas(map, el.dataset.existing, OLD_STYLE).catch(() => {});
+    if (field.value) {
+      try {
+        JSON.parse(field.value).forEach(addShape);
+      } catch (e) {
+        field.value = "";
+      }
+    }
+
+    function sync() {
+      field.value = shapes.length ? JSON.stringify(shapes) : "";
+      preview();
+    }
+
+    function addShape(shape) {
+      shapes.push(shape);
+      if (shape.kind === "circle") {
+        L.circle([shape.center_latitude, shape.center_longitude], Object.assign({ radius: shape.radius_km * 1000 }, AREA_STYLE)).addTo(drawn);
+      } else {
+        L.geoJSON(shape.geometry, { style: AREA_STYLE }).addTo(drawn);
+      }
+    }
+
+    function preview() {
+      if (!output) return;
+      if (!shapes.length) {
+        output.textContent = "";
+        delete output.dataset.count;
+        return;
+      }
+      const body = new FormData();
+      body.append("areas_json", field.value);
+      body.append("csrfmiddlewaretoken", form.querySelector("input[name=csrfmiddlewaretoken]").value);
+      fetch(el.dataset.previewUrl, { method: "POST", body: body, credentials: "same-origin" })
+        .then((r) => r.json())
+        .then((data) => {
+          if (data.error) {
+            output.textContent = data.error;
+            return;
+          }
+          output.dataset.count = data.count;
+          output.textContent = data.count.toLocaleString() + " " + el.dataset.labelAffected;
+        });
+    }
+
+    function reset() {
+      mode = null;
+      vertices = [];
+      centre = null;
+      if (sketch) map.removeLayer(sketch);
+      sketch = null;
+      finishButton.hidden = true;
+      el.classList.remove("drawing");
+      map.doubleClickZoom.enable();
+    }
+
+    function finishPolygon() {
+      if (vertices.length >= 3) {
+        const ring = vertices.map((p) => [round(p.lng), round(p.lat)]);
+        ring.push(ring[0]);
+        addShape({ kind: "polygon", geometry: { type: "Polygon", coordinates: [ring] } });
+        sync();
+      }
+      reset();
+    }
+
+    function round(x) {
+      return Math.round(x * 1e6) / 1e6;
+    }
+
+    map.on("click", (e) => {
+      if (mode === "polygon") {
+        vertices.push(e.latlng);
+        if (sketch) map.removeLayer(sketch);
+        sketch = L.polyline(vertices, { color: "#0b5c7a", dashArray: "4 4" }).addTo(map);
+      } else if (mode === "circle") {
+        if (!centre) {
+          centre = e.latlng;
+          sketch = L.circleMarker(centre, { radius: 4, color: "#0b5c7a" }).addTo(map);
+        } else {
+          const km = map.distance(centre, e.latlng) / 1000;
+          addShape({ kind: "circle", center_latitude: round(centre.lat), center_longitude: round(centre.lng), radius_km: Math.round(km * 100) / 100 });
+          sync();
+          reset();
+        }
+      }
+    });
+    map.on("dblclick", () => {
+      if (mode === "polygon") finishPolygon();
+    });
+
+    form.querySelectorAll("[data-draw]").forEach((button) => {
+      button.addEventListener("click", () => {
+        const action = button.dataset.draw;
+        if (action === "finish") return finishPolygon();
+        if (action === "clear") {
+          shapes.length = 0;
+          drawn.clearLayers();
+          reset();
+          return sync();
+        }
+        reset();
+        mode = action;
+        el.classList.add("drawing");
+        map.doubleClickZoom.disable();
+        if (mode === "polygon") finishButton.hidden = false;
+      });
+    });
+  }
+
+  // --- Dashboard ------------------------------------------------------------------------------
+  function setupDashboard(el) {
+    const map = baseMap(el);
+    if (el.dataset.areas) drawAreas(map, el.dataset.areas, AREA_STYLE).catch(() => {});
+    if (!el.dataset.points || !L.markerClusterGroup) return;
+    const clusters = L.markerClusterGroup({ chunkedLoading: true, chunkInterval: 150, showCoverageOnHover: false });
+    map.addLayer(clusters);
+    const welfareUrl = el.dataset.welfareUrl;
+    fetch(el.dataset.points, { credentials: "same-origin" })
+      .then((r) => r.json())
+      .then((data) => {
+        const icons = data.statuses.map((code) => L.divIcon({ className: "wf-dot wf-" + code, iconSize: [12, 12] }));
+        const markers = new Array(data.points.length);
+        for (let i = 0; i < data.points.length; i++) {
+          const p = data.points[i];
+          const marker = L.marker([p[0], p[1]], { icon: icons[p[2]], keyboard: false });
+          marker.personId = p[3];
+          markers[i] = marker;
+        }
+        clusters.on("click", (e) => {
+          if (e.layer.personId) window.location.href = welfareUrl.replace("/0/", "/" + e.layer.personId + "/");
+        });
+        clusters.addLayers(markers);
+        el.dataset.pointCount = String(data.points.length);
+      })
+      .catch((error) => {
+        el.dataset.error = String(error);
+      });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const draw = document.getElementById("draw-map");
+    if (draw) setupDrawing(draw);
+    const dashboard = document.getElementById("crisis-map");
+    if (dashboard) setupDashboard(dashboard);
+  });
+})();

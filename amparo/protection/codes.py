@@ -1,0 +1,118 @@
+"""Codes of the protection app: one list each, the same in models, pages, the API and exports."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceKind(models.TextChoices):
+    SHELTER = "shelter", _("Shelter")
+    HEALTH = "health", _("Health care")
+    MHPSS = "mhpss", _("Mental health and psychosocial support")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    ASYLUM_PROCEDURE = "asylum_procedure", _("Asylum procedure")
+    CHILD_PROTECTION = "child_protection", _("Child protection authority")
+    ANTI_TRAFFICKING = "anti_trafficking", _("Anti-trafficking unit")
+    CONSULAR_ASSISTANCE = "consular_assistance", _("Consular assistance")
+    FOOD = "food", _("Food")
+    DOCUMENTS = "documents", _("Identity documents")
+    RETURN_REINTEGRATION = "return_reintegration", _("Return and reintegration")
+    FAMILY_TRACING = "family_tracing", _("Family tracing")
+
+
+class FactorLevel(models.TextChoices):
+    """The four levels of the IOM determinants-of-vulnerability model."""
+
+    INDIVIDUAL = "individual", _("Individual")
+    HOUSEHOLD = "household", _("Household and family")
+    COMMUNITY = "community", _("Community")
+    STRUCTURAL = "structural", _("Structural")
+
+
+class FactorKind(models.TextChoices):
+    RISK = "risk", _("Risk factor")
+    PROTECTIVE = "protective", _("Protective factor")
+
+
+class AnswerKind(models.TextChoices):
+    YES_NO = "yes_no", _("Yes or no")
+    NUMBER = "number", _("Number")
+
+
+class Answer(models.TextChoices):
+    """Answers to a yes/no indicator. Every question may be left unanswered or declined."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Not asked or does not know")
+    PREFERS_NOT = "prefers_not", _("Prefers not to say")
+
+
+class UrgentFlag(models.TextChoices):
+    IMMEDIATE_DANGER = "immediate_danger", _("Immediate danger")
+    MEDICAL_EMERGENCY = "medical_emergency", _("Medical emergency")
+    UNACCOMPANIED_CHILD = "unaccompanied_child", _("Unaccompanied or separated child")
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    MEDIUM = 2, _("Medium")
+    HIGH = 3, _("High")
+    CRITICAL = 4, _("Critical")
+
+
+class AsylumWish(models.TextChoices):
+    """What the person says about seeking asylum: recorded, never decided by the screener."""
+
+    NOT_ASKED = "not_asked", _("Not asked")
+    YES = "yes", _("Wishes to seek asylum")
+    NO = "no", _("Does not wish to seek asylum")
+    UNDECIDED = "undecided", _("Undecided, wants information")
+    PREFERS_NOT = "prefers_not", _("Prefers not to say")
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("To review")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SuggestionSource(models.TextChoices):
+    RULE = "rule", _("Screening rule")
+    STAFF = "staff", _("Added by staff")
+
+
+class Urgency(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediate (24 hours)")
+    URGENT = "urgent", _("Urgent (72 hours)")
+    STANDARD = "standard", _("Standard (7 days)")
+
+
+# Default time a receiving provider has to answer, per urgency (a pathway may set its own).
+RESPONSE_HOURS = {Urgency.IMMEDIATE: 24, Urgency.URGENT: 72, Urgency.STANDARD: 168}
+
+
+class ReferralStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    CLOSED = "closed", _("Closed")
+
+
+S = ReferralStatus
+# Who may move a referral where: "sender" is the referring organization, "receiver" the provider.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.DRAFT, S.SENT): "sender",
+    (S.DRAFT, S.CLOSED): "sender",
+    (S.SENT, S.ACCEPTED): "receiver",
+    (S.SENT, S.DECLINED): "receiver",
+    (S.SENT, S.CLOSED): "sender",
+    (S.ACCEPTED, S.IN_PROGRESS): "receiver",
+    (S.ACCEPTED, S.CLOSED): "sender",
+    (S.IN_PROGRESS, S.COMPLETED): "receiver",
+    (S.IN_PROGRESS, S.CLOSED): "sender",
+}
+OPEN_STATUSES = (S.DRAFT, S.SENT, S.ACCEPTED, S.IN_PROGRESS)
+FINAL_STATUSES = (S.DECLINED, S.COMPLETED, S.CLOSED)

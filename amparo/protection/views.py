@@ -1,0 +1,434 @@
+"""Protection pages: screening, the service directory, referrals. Thin: a scoped fetch, a form,
+a service call, a render. Reads of screenings and referrals are audited."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from amparo.accounts import audit, policy
+from amparo.accounts.codes import AuditAction, ConsentPurpose
+from amparo.protection import access, queries, services
+from amparo.protection.codes import TRANSITIONS, Answer, FactorLevel, ReferralStatus, ServiceKind, UrgentFlag
+from amparo.protection.forms import CapacityForm, DirectorySearchForm, ReferralForm, ScreeningForm
+from amparo.protection.models import (
+    Indicator,
+    PathwayStep,
+    Profile,
+    Referral,
+    Screening,
+    ScreeningSuggestion,
+    Service,
+)
+from amparo.protection.sharing import display_rows, person_age
+from amparo.registry.models import Consent, Person
+
+
+def _require_sensitive(request):
+    if not policy.principal_for(request.user).sees_sensitive:
+        raise PermissionDenied
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+# --- Screening -----------------------------------------------------------------------------
+
+
+@login_required
+def screening_index(request):
+    """Find a person to screen, and the latest screenings of the organization."""
+    _require_sensitive(request)
+    q = request.GET.get("q", "").strip()
+    people = []
+    if q:
+        people = Person.objects.visible_to(request.user).active()
+        for word in q.split()[:4]:
+            people = people.filter(
+                Q(given_names__icontains=word) | Q(first_surname__icontains=word) | Q(second_surname__icontains=word)
+            )
+        people = people[:25]
+    recent = (
+        policy.visible(request.user, Screening).select_related("person", "organization").order_by("-screened_at")[:25]
+    )
+    return render(request, "protection/screening_index.html", {"q": q, "people": people, "recent": recent})
+
+
+@login_required
+def screening_new(request, person_pk: int):
+    _require_sensitive(request)
+    person = policy.get_visible_or_404(request.user, Person, pk=person_pk)
+    if not access.can_screen(request.user, person):
+        raise PermissionDenied
+    form = ScreeningForm(request.POST or None, person_age=person_age(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            screening = services.screen_person(
+                actor=request.user,
+                person=person,
+                answers=form.answers(),
+                wishes_asylum=form.cleaned_data["wishes_asylum"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Screening saved. Review each suggested profile."))
+            return redirect("protection:screening_detail", pk=screening.pk)
+    return render(request, "protection/screening_form.html", {"person": person, "form": form})
+
+
+@login_required
+def screening_detail(request, pk: int):
+    screening = policy.get_visible_or_404(
+        request.user, Screening.objects.select_related("person", "organization"), pk=pk
+    )
+    audit.record(
+        request.user,
+        AuditAction.VIEW_SENSITIVE,
+        screening,
+        request=request,
+        summary=f"screening of person {screening.person_id}",
+    )
+    return render(request, "protection/screening_detail.html", _screening_context(request, screening))
+
+
+def _screening_context(request, screening: Screening) -> dict:
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    suggestions = list(screening.suggestions.select_related("profile"))
+    for s in suggestions:
+        s.indicator_texts = [indicators[c].question_text if c in indicators else c for c in s.indicators]
+    flags = dict(UrgentFlag.choices)
+    answer_labels = dict(Answer.choices)
+    levels = dict(FactorLevel.choices)
+
+    def text(code):
+        return indicators[code].question_text if code in indicators else code
+
+    factors = [
+        (levels.get(level, level), [text(c) for c in kinds["risk"]], [text(c) for c in kinds["protective"]])
+        for level, kinds in services.factor_summary(screening).items()
+    ]
+    history = queries.screenings_of(request.user, screening.person)
+    return {
+        "screening": screening,
+        "person": screening.person,
+        "suggestions": suggestions,
+        "flags": [flags.get(f, f) for f in screening.urgent_flags],
+        "factors": factors,
+        "indicators": indicators,
+        "answers": [(text(c), answer_labels.get(v, v)) for c, v in screening.answers.items()],
+        "proposals": queries.proposals_for(screening),
+        "history": history,
+        "can_review": access.can_screen(request.user, screening.person),
+        "profiles": Profile.objects.filter(is_active=True).exclude(pk__in=[s.profile_id for s in suggestions]),
+    }
+
+
+@login_required
+@require_POST
+def suggestion_decide(request, pk: int):
+    suggestion = policy.get_visible_or_404(
+        request.user, ScreeningSuggestion.objects.select_related("screening__person", "profile"), pk=pk
+    )
+    decision = request.POST.get("decision", "")
+    try:
+        services.decide_suggestion(
+            actor=request.user,
+            suggestion=suggestion,
+            decision=decision,
+            note=request.POST.get("note", ""),
+            request=request,
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect(reverse("protection:screening_detail", args=[suggestion.screening_id]) + "#profiles")
+
+
+@login_required
+@require_POST
+def profile_add(request, pk: int):
+    screening = policy.get_visible_or_404(request.user, Screening.objects.select_related("person"), pk=pk)
+    profile = get_object_or_404(Profile, pk=request.POST.get("profile") or 0)
+    services.add_profile(actor=request.user, screening=screening, profile=profile, request=request)
+    return redirect(reverse("protection:screening_detail", args=[screening.pk]) + "#profiles")
+
+
+# --- Referrals -----------------------------------------------------------------------------
+
+
+@login_required
+def referral_new(request, screening_pk: int, step_pk: int, service_pk: int):
+    """Prepare a referral proposed by the pathway: choose what to share, record consent, send."""
+    screening = policy.get_visible_or_404(
+        request.user, Screening.objects.select_related("person", "organization"), pk=screening_pk
+    )
+    step = get_object_or_404(PathwayStep.objects.select_related("pathway__profile"), pk=step_pk)
+    service = get_object_or_404(Service.objects.active().select_related("provider"), pk=service_pk)
+    person = screening.person
+    has_consent = Consent.objects.active(ConsentPurpose.REFERRALS).filter(person=person).exists()
+    form = ReferralForm(request.POST or None, initial={"urgency": step.pathway.urgency})
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():  # a refused send leaves no half-made draft behind
+                referral = _create_and_maybe_send(request, form, screening, step, service, person)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            return redirect("protection:referral_detail", pk=referral.pk)
+    return render(
+        request,
+        "protection/referral_form.html",
+        {
+            "form": form,
+            "person": person,
+            "screening": screening,
+            "step": step,
+            "service": service,
+            "has_consent": has_consent,
+        },
+    )
+
+
+def _create_and_maybe_send(request, form, screening, step, service, person):
+    referral = services.create_referral(
+        actor=request.user,
+        person=person,
+        to_organization=service.provider,
+        service=service,
+        service_kind=step.service_kind,
+        profile=step.pathway.profile,
+        pathway=step.pathway,
+        screening=screening,
+        reason=form.cleaned_data["reason"],
+        shared_fields=form.cleaned_data["shared_fields"],
+        urgency=form.cleaned_data["urgency"],
+        from_organization=screening.organization,
+        request=request,
+    )
+    if "send" in request.POST:
+        services.send_referral(
+            actor=request.user, referral=referral, consent_method=form.cleaned_data["consent_method"], request=request
+        )
+        messages.success(request, _("Referral sent to %(org)s.") % {"org": service.provider.name})
+    else:
+        messages.success(request, _("Referral saved as a draft."))
+    return referral
+
+
+@login_required
+def referral_list(request):
+    principal = policy.principal_for(request.user)
+    if not principal.sees_names:
+        raise PermissionDenied
+    box = request.GET.get("box") or ("sent" if principal.organization_ids(policy.SENSITIVE_ROLES) else "inbox")
+    status = request.GET.get("status", "")
+    rows = queries.inbox(request.user) if box == "inbox" else queries.outbox(request.user)
+    if status in ReferralStatus.values:
+        rows = rows.filter(status=status)
+    if request.GET.get("overdue"):
+        rows = rows.filter(overdue_flagged_at__isnull=False, status=ReferralStatus.SENT)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    if box == "inbox":
+        audit.record_many(
+            request.user, AuditAction.VIEW, Referral, [r.pk for r in page], request=request, summary="referral inbox"
+        )
+    return render(
+        request,
+        "protection/referral_list.html",
+        {
+            "page": page,
+            "box": box,
+            "status": status,
+            "statuses": ReferralStatus.choices,
+            "can_send": bool(principal.organization_ids(policy.SENSITIVE_ROLES)) or principal.is_system,
+        },
+    )
+
+
+@login_required
+def referral_detail(request, pk: int):
+    referral = policy.get_visible_or_404(
+        request.user, Referral.objects.select_related("from_organization", "to_organization", "service"), pk=pk
+    )
+    sender = access.is_sender(request.user, referral)
+    receiver = access.is_receiver(request.user, referral) and referral.status != ReferralStatus.DRAFT
+    audit.record(
+        request.user,
+        AuditAction.VIEW_SENSITIVE if sender else AuditAction.VIEW,
+        referral,
+        request=request,
+        summary="referral" + (" (shared fields)" if not sender else ""),
+    )
+    actions = []
+    for (frm, to), side in TRANSITIONS.items():
+        if (
+            frm == referral.status
+            and to != ReferralStatus.SENT
+            and ((side == "sender" and sender) or (side == "receiver" and receiver))
+        ):
+            actions.append((to, ReferralStatus(to).label))
+    context = {
+        "referral": referral,
+        "sender": sender,
+        "receiver": receiver,
+        "rows": display_rows(referral.shared_data),
+        "actions": actions,
+        "events": referral.events.all(),
+        "can_send": sender and referral.status == ReferralStatus.DRAFT,
+    }
+    if sender:
+        context["person"] = referral.person
+        context["has_consent"] = (
+            Consent.objects.active(ConsentPurpose.REFERRALS).filter(person=referral.person).exists()
+        )
+        context["form"] = ReferralForm(
+            initial={"urgency": referral.urgency, "shared_fields": referral.shared_fields, "reason": referral.reason}
+        )
+    return render(request, "protection/referral_detail.html", context)
+
+
+@login_required
+@require_POST
+def referral_send(request, pk: int):
+    referral = policy.get_visible_or_404(request.user, Referral.objects.select_related("person"), pk=pk)
+    form = ReferralForm(request.POST, initial={"urgency": referral.urgency})
+    if not form.is_valid():
+        _errors(request, ValidationError([e for errs in form.errors.values() for e in errs]))
+        return redirect("protection:referral_detail", pk=pk)
+    try:
+        services.send_referral(
+            actor=request.user,
+            referral=referral,
+            consent_method=form.cleaned_data["consent_method"],
+            shared_fields=form.cleaned_data["shared_fields"],
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+        messages.success(request, _("Referral sent to %(org)s.") % {"org": referral.to_organization.name})
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("protection:referral_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def referral_transition(request, pk: int):
+    referral = policy.get_visible_or_404(request.user, Referral, pk=pk)
+    to_status = request.POST.get("to", "")
+    if to_status not in ReferralStatus.values:
+        raise Http404
+    try:
+        services.transition_referral(
+            actor=request.user,
+            referral=referral,
+            to_status=to_status,
+            note=request.POST.get("note", ""),
+            request=request,
+        )
+        messages.success(request, _("Referral is now: %(status)s.") % {"status": referral.get_status_display()})
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("protection:referral_detail", pk=pk)
+
+
+# --- Service directory ---------------------------------------------------------------------
+
+
+def _search(request):
+    form = DirectorySearchForm(request.GET or None)
+    found = []
+    if form.is_valid() or not request.GET:
+        data = form.cleaned_data if request.GET else {}
+        lat, lon = data.get("lat"), data.get("lon")
+        found = queries.search_services(
+            kind=data.get("kind", ""),
+            lat=lat,
+            lon=lon,
+            radius_km=data.get("radius_km") if lat is not None else None,
+            with_capacity=data.get("with_capacity", False),
+            user=request.user,
+        )
+    return form, found
+
+
+@login_required
+def directory(request):
+    principal = policy.principal_for(request.user)
+    if not principal.seats and not principal.is_system:
+        raise PermissionDenied
+    form, found = _search(request)
+    mine = Service.objects.active().filter(provider_id__in=principal.organization_ids(policy.NAMING_ROLES))
+    return render(
+        request,
+        "protection/directory.html",
+        {
+            "form": form,
+            "found": found,
+            "mine": mine,
+            "kinds": ServiceKind.choices,
+            "map_query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def directory_geojson(request):
+    """The directory search as GeoJSON, for the map (same filters as the list)."""
+    principal = policy.principal_for(request.user)
+    if not principal.seats and not principal.is_system:
+        raise PermissionDenied
+    _form, found = _search(request)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [f.service.longitude, f.service.latitude]},
+            "properties": {
+                "name": f.service.name,
+                "provider": f.service.provider.name,
+                "kind": f.service.get_kind_display(),
+                "free": f.service.capacity_free,
+                "distance_km": round(f.distance_km, 1) if f.distance_km is not None else None,
+            },
+        }
+        for f in found
+        if f.service.latitude is not None and f.service.longitude is not None
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@login_required
+def capacity_update(request, pk: int):
+    service = policy.get_visible_or_404(request.user, Service.objects.select_related("provider"), pk=pk)
+    if not access.can_update_capacity(request.user, service):
+        raise PermissionDenied
+    form = CapacityForm(
+        request.POST or None, initial={"capacity_free": service.capacity_free, "capacity_total": service.capacity_total}
+    )
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_capacity(
+                actor=request.user,
+                service=service,
+                free=form.cleaned_data["capacity_free"],
+                total=form.cleaned_data["capacity_total"],
+                request=request,
+            )
+            saved = True
+        except ValidationError as exc:
+            form.add_error("capacity_free", exc)
+    template = "protection/_capacity.html" if request.headers.get("HX-Request") else "protection/capacity.html"
+    return render(request, template, {"service": service, "form": form, "saved": saved})
