@@ -8,7 +8,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-mkdir -p test-output
+mkdir -p test-output var
 
 "$BIN/ruff" check . || exit 1
 "$BIN/amparo" makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration"; exit 1; }

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from amparo.cases.forms import ActionForm, CloseForm, FollowUpForm, NoteForm, Op
 from amparo.cases.models import STEP_ORDER, Case, FollowUp, PlanAction, Step
 from amparo.protection.models import Screening
 from amparo.registry.models import Person
+from amparo.registry.queries import match_q
 
 
 def _require_case_role(request):
@@ -58,12 +58,7 @@ def case_search(request):
     q = request.GET.get("q", "").strip()
     people = []
     if q:
-        people = Person.objects.visible_to(request.user).active()
-        for word in q.split()[:4]:
-            people = people.filter(
-                Q(given_names__icontains=word) | Q(first_surname__icontains=word) | Q(second_surname__icontains=word)
-            )
-        people = people[:25]
+        people = Person.objects.visible_to(request.user).active().filter(match_q(q))[:25]
     return render(request, "cases/case_search.html", {"q": q, "people": people})
 
 

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +30,7 @@ from amparo.protection.models import (
 )
 from amparo.protection.sharing import display_rows, person_age
 from amparo.registry.models import Consent, Person
+from amparo.registry.queries import match_q
 
 
 def _require_sensitive(request):
@@ -53,12 +53,7 @@ def screening_index(request):
     q = request.GET.get("q", "").strip()
     people = []
     if q:
-        people = Person.objects.visible_to(request.user).active()
-        for word in q.split()[:4]:
-            people = people.filter(
-                Q(given_names__icontains=word) | Q(first_surname__icontains=word) | Q(second_surname__icontains=word)
-            )
-        people = people[:25]
+        people = Person.objects.visible_to(request.user).active().filter(match_q(q))[:25]
     recent = (
         policy.visible(request.user, Screening).select_related("person", "organization").order_by("-screened_at")[:25]
     )

@@ -17,7 +17,16 @@ from django.db.models import Exists, OuterRef, Q
 
 from amparo.accounts import policy
 from amparo.accounts.codes import ConsentPurpose, OrganizationKind
-from amparo.registry.models import Consent, ContactPoint, Document, Household, LocationHistory, Nationality, Person
+from amparo.registry.models import (
+    Consent,
+    ContactPoint,
+    Document,
+    Household,
+    ImportJob,
+    LocationHistory,
+    Nationality,
+    Person,
+)
 
 
 def _nationality_q(country: str) -> Q:
@@ -74,6 +83,7 @@ policy.register(Person, names=person_names, counts=person_counts)
 for _model in (Nationality, Document, ContactPoint, LocationHistory, Consent):
     policy.register(_model, names=_via_person)
 policy.register(Household, names=_households)
+policy.register(ImportJob, names=lambda p: Q(organization_id__in=p.organization_ids(policy.REGISTRY_WRITERS)))
 
 
 def can_see_sensitive(user, person: Person) -> bool:

@@ -8,13 +8,10 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
+        from amparo.accounts.policy import NAMING_ROLES, REGISTRY_WRITERS
         from amparo.core import ui
         from amparo.registry import access  # noqa: F401  (registers the person access rule)
 
-        ui.add_nav("registry:person_list", _("People"), roles=policy_naming_roles(), order=10)
-
-
-def policy_naming_roles():
-    from amparo.accounts.policy import NAMING_ROLES
-
-    return NAMING_ROLES
+        ui.add_nav("registry:person_list", _("People"), roles=NAMING_ROLES, order=10)
+        ui.add_nav("registry:import_start", _("Import"), roles=REGISTRY_WRITERS, order=11)
+        ui.add_home_card("registry/_home_card.html", roles=NAMING_ROLES, order=10)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from amparo.registry import normalize
+from amparo.registry.bulk import insert_rows
 from amparo.registry.models import NameKey, NameWord, Person
 
 BATCH = 2000
@@ -32,15 +33,20 @@ def index_people(people: Sequence[Person], *, replace: bool = True) -> int:
         return 0
     if replace:
         NameKey.objects.filter(person_id__in=[p.pk for p in people]).delete()
-    rows: list[NameKey] = []
+    return write_keys((person.pk, keys_of(person)) for person in people)
+
+
+def write_keys(people_keys: Iterable[tuple[int, set[str]]]) -> int:
+    """Insert (person id, keys) pairs into NameKey, and the new tokens into NameWord (bulk)."""
+    rows: list[tuple[str, int]] = []
     words: set[str] = set()
-    for person in people:
-        for key in keys_of(person):
-            rows.append(NameKey(key=key, person_id=person.pk))
+    for person_id, keys in people_keys:
+        for key in keys:
+            rows.append((key, person_id))
             if not key.startswith("="):
                 words.add(key)
-    NameWord.objects.bulk_create([NameWord(word=w) for w in words], ignore_conflicts=True, batch_size=BATCH)
-    NameKey.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+    insert_rows(NameWord, ["word"], [(w,) for w in sorted(words)], ignore_conflicts=True)
+    insert_rows(NameKey, ["key", "person"], rows, ignore_conflicts=True)
     return len(rows)
 
 
@@ -79,3 +85,17 @@ def iter_chunks(items: Iterable, size: int):
             chunk = []
     if chunk:
         yield chunk
+
+
+def analyze() -> None:
+    """Refresh the query planner's statistics after a large import, so name searches read the
+    search index first (without statistics, SQLite may prefer scanning an organization's people)."""
+    from django.db import connection
+
+    tables = ["registry_person", "registry_namekey", "registry_nameword", "registry_contactpoint"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE " + ", ".join(tables))
+        else:
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")

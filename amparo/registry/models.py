@@ -368,7 +368,59 @@ class NameKey(models.Model):
 
     pk = models.CompositePrimaryKey("key", "person")
     key = models.CharField(max_length=90)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
 
     def __str__(self) -> str:
         return f"{self.key} → {self.person_id}"
+
+
+class ImportJob(models.Model):
+    """A file uploaded for import in the web UI: its column mapping, progress and outcome. The
+    background task (tasks.run_import_job) runs registry.importing.engine.import_people on it."""
+
+    class Status(models.TextChoices):
+        MAPPING = "mapping", _("Waiting for the column mapping")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_path = models.CharField(max_length=500)
+    original_name = models.CharField(_("file"), max_length=255)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict, help_text=_("header → standard column"))
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    language = models.CharField(max_length=8, blank=True, help_text=_("the uploader's language, for the report"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.MAPPING)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    report_path = models.CharField(max_length=500, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(100 * self.rows_done / self.rows_total))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -26,7 +26,9 @@ from amparo.registry.models import ContactPoint, Document, NameKey, Person, norm
 from amparo.registry.phones import parse_phone
 
 WORD_EXPANSION_LIMIT = 60  # a query word starting more tokens than this is "broad"
-PAIR_KEY_LIMIT = 600  # beyond this many pair keys, intersect single tokens instead
+PAIR_KEY_LIMIT = 600  # beyond this many pair keys, drive from single tokens instead
+MAX_PAIRS_COUNTED = 6  # with 3+ words, how many word pairs are compared by their number of people
+PAIR_COUNT_CAP = 1000  # counting stops there: enough to know a pair is common
 _PHONE_RE = re.compile(r"^[+\d\s().\-/]+$")
 
 
@@ -50,7 +52,9 @@ def visible_people(user) -> QuerySet:
 
 
 def search_people(user, filters: PersonFilters, *, base: QuerySet | None = None) -> QuerySet:
-    """The people `user` may see that match `filters`, newest first (an indexed order)."""
+    """The people `user` may see that match `filters`. Name searches come in the order of the
+    search index (matched name, then registration), which the database reads straight from the
+    index, page by page, whatever the number of matches; other lists come newest first."""
     qs = base if base is not None else visible_people(user)
     qs = qs.filter(record_status=filters.status) if filters.status else qs.exclude(record_status=RecordStatus.MERGED)
     if filters.nationality:
@@ -63,21 +67,54 @@ def search_people(user, filters: PersonFilters, *, base: QuerySet | None = None)
         qs = qs.filter(municipality__iexact=filters.municipality.strip())
     if filters.organization:
         qs = qs.filter(registering_organization_id=filters.organization)
-    if filters.q.strip():
-        qs = qs.filter(match_q(filters.q, regions=_regions_of(user)))
-    return qs.order_by("-pk")
+    query = filters.q.strip()
+    if not query:
+        return qs.order_by("-pk")
+    if _looks_like_number(query):
+        return qs.filter(number_q(query, regions=_regions_of(user))).order_by("-pk")
+    plan = name_plan(query)
+    if plan is None:
+        return qs.none()
+    keys, key_range, rest = plan
+    if keys is not None:
+        qs = qs.filter(name_keys__key__in=keys)
+    else:
+        qs = qs.filter(name_keys__key__gte=key_range[0], name_keys__key__lt=key_range[1])
+    for word in rest:
+        qs = qs.filter(search_name__contains=" " + word)
+    return qs.order_by("name_keys__key", "name_keys__person_id")
 
 
 def match_q(query: str, *, regions: tuple[str, ...] = ()) -> Q:
-    """A Q on Person for a free-text query: name, phone or document number."""
+    """A Q on Person for a free-text query (name, phone or document number), for callers that
+    combine it with other conditions; pages use search_people, which reads in index order."""
     query = query.strip()
+    if _looks_like_number(query):
+        return number_q(query, regions=regions)
+    plan = name_plan(query)
+    if plan is None:
+        return policy.NOTHING
+    keys, key_range, rest = plan
+    if keys is not None:
+        q = Q(pk__in=NameKey.objects.filter(key__in=keys).values("person_id"))
+    else:
+        q = Q(pk__in=NameKey.objects.filter(key__gte=key_range[0], key__lt=key_range[1]).values("person_id"))
+    for word in rest:
+        q &= Q(search_name__contains=" " + word)
+    return q
+
+
+def _looks_like_number(query: str) -> bool:
     digit_count = sum(ch.isdigit() for ch in query)
-    if digit_count and (_PHONE_RE.match(query) or digit_count * 2 >= len(query.replace(" ", ""))):
-        q = document_q(query)
-        if digit_count >= 6 and _PHONE_RE.match(query):
-            q |= phone_q(query, regions=regions)
-        return q
-    return name_q(query)
+    return bool(digit_count) and bool(_PHONE_RE.match(query) or digit_count * 2 >= len(query.replace(" ", "")))
+
+
+def number_q(query: str, *, regions: tuple[str, ...] = ()) -> Q:
+    """Document numbers, and phones when the query has enough digits."""
+    q = document_q(query)
+    if sum(ch.isdigit() for ch in query) >= 6 and _PHONE_RE.match(query):
+        q |= phone_q(query, regions=regions)
+    return q
 
 
 def document_q(number: str) -> Q:
@@ -95,39 +132,48 @@ def phone_q(number: str, *, regions: tuple[str, ...] = ()) -> Q:
     return Q(pk__in=ContactPoint.objects.filter(contacts, kind="phone").values("person_id"))
 
 
-def name_q(query: str) -> Q:
-    """Each word of the query begins a token of one of the person's names (any order)."""
+def name_plan(query: str):
+    """How to answer a name query from the index: (keys, None, rest) to read the NameKey rows with
+    these keys, or (None, (low, high), rest) to read a range of single-token keys; `rest` are the
+    query words left to check on Person.search_name. None when no name can match."""
     words = normalize.tokens(query)
     if not words:
-        return policy.NOTHING
+        return None
     expansions: list[tuple[str, list[str] | None]] = []
     for word in words:
         found = words_starting(word, WORD_EXPANSION_LIMIT)
         if not found:
-            return policy.NOTHING  # no one has a name starting with this word
+            return None  # no one has a name starting with this word
         expansions.append((word, None if len(found) > WORD_EXPANSION_LIMIT else found))
-    if len(words) == 1:
-        return _single_q(*expansions[0])
-    # The two most specific words (fewest expansions, then longest) drive through pair keys.
+    # The most specific words (fewest expansions, then longest) drive.
     ranked = sorted(expansions, key=lambda e: (e[1] is None, len(e[1]) if e[1] is not None else 0, -len(e[0])))
-    (word_a, exp_a), (word_b, exp_b) = ranked[0], ranked[1]
-    rest = [word for word, _ in ranked[2:]]
-    if exp_a is not None and exp_b is not None and len(exp_a) * len(exp_b) <= PAIR_KEY_LIMIT:
-        keys = {normalize.pair_key(a, b) for a in exp_a for b in exp_b if a != b}
-        q = Q(pk__in=NameKey.objects.filter(key__in=sorted(keys)).values("person_id"))
-    else:
-        q = _single_q(word_a, exp_a) & _single_q(word_b, exp_b)
-    for word in rest:
-        q &= Q(search_name__contains=" " + word)
-    return q
-
-
-def _single_q(word: str, expansion: list[str] | None) -> Q:
+    pairs = []
+    for i, (word_a, exp_a) in enumerate(ranked):
+        for word_b, exp_b in ranked[i + 1 :]:
+            if exp_a is not None and exp_b is not None and len(exp_a) * len(exp_b) <= PAIR_KEY_LIMIT:
+                keys = sorted({normalize.pair_key(a, b) for a in exp_a for b in exp_b if a != b})
+                if keys:
+                    pairs.append((word_a, word_b, keys))
+    if len(pairs) > 1:
+        # Three words or more: drive with the pair fewest people have (a capped count on the index),
+        # so "José Luis Hernández García" does not wade through every Hernández García.
+        counted = []
+        for word_a, word_b, keys in pairs[:MAX_PAIRS_COUNTED]:
+            count = NameKey.objects.filter(key__in=keys)[:PAIR_COUNT_CAP].count()
+            if count == 0:
+                return None  # these two words are in no one's name together
+            counted.append((count, word_a, word_b, keys))
+        counted.sort(key=lambda c: c[0])
+        pairs = [(a, b, keys) for _count, a, b, keys in counted]
+    if pairs:
+        word_a, word_b, keys = pairs[0]
+        return keys, None, [w for w, _ in ranked if w not in (word_a, word_b)]
+    word, expansion = ranked[0]
+    rest = [w for w, _ in ranked[1:]]
     if expansion is not None:
-        keys = NameKey.objects.filter(key__in=expansion)
-    else:  # a very short prefix: scan the key range (pair keys start with "=" and sort before it)
-        keys = NameKey.objects.filter(key__gte=word, key__lt=normalize.next_prefix(word)).exclude(key__startswith="=")
-    return Q(pk__in=keys.values("person_id"))
+        return expansion, None, rest
+    # A very short prefix: a range of keys (pair keys start with "=", which sorts before it).
+    return None, (word, normalize.next_prefix(word)), rest
 
 
 def _regions_of(user) -> tuple[str, ...]:
@@ -146,7 +192,7 @@ class Page:
             self.number = 1
         start = (self.number - 1) * per_page
         rows = list(queryset[start : start + per_page + 1])
-        self.object_list = rows[:per_page]
+        self.object_list = list({p.pk: p for p in rows[:per_page]}.values())  # one row per person
         self._has_next = len(rows) > per_page
         self.start_index = start + 1 if self.object_list else 0
         self.end_index = start + len(self.object_list)

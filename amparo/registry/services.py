@@ -127,6 +127,7 @@ def register_person(
         audit.record(
             principal, AuditAction.CREATE, person, request=request, organization=organization, summary=person.full_name
         )
+    transaction.on_commit(lambda: notify_saved([person.pk]))
     return person
 
 
@@ -257,3 +258,150 @@ def has_consent(person: Person, purpose: str) -> bool:
 
 def nationality_codes(person: Person) -> Iterable[str]:
     return person.nationalities.values_list("country", flat=True)
+
+
+EDITABLE_FIELDS = _PERSON_FIELDS + ("record_status",)
+_NAME_FIELDS = {"given_names", "first_surname", "second_surname", "other_names"}
+
+
+@transaction.atomic
+def update_person(
+    *, actor, person: Person, changes: dict, nationalities: list[str] | None = None, request=None
+) -> set[str]:
+    """Change a person's own fields (and, if given, their nationalities, main one first); returns
+    the names of the changed fields. Only the registering organization edits a record; the search
+    index follows a name change; the audit event lists the fields, not their values."""
+    principal = policy.principal_for(actor)
+    if not can_change(principal, person):
+        raise PermissionDenied(_("You may not change this record."))
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if not principal.sees_sensitive:
+        changes = {k: v for k, v in changes.items() if k not in Person.SENSITIVE_FIELDS}
+    changed = {name for name, value in changes.items() if getattr(person, name) != value}
+    for name in changed:
+        setattr(person, name, changes[name])
+    if nationalities is not None:
+        codes = list(dict.fromkeys(c.upper() for c in nationalities if c))
+        if codes != list(person.nationalities.values_list("country", flat=True)) or (
+            codes[:1] != [person.nationality] if codes else person.nationality
+        ):
+            person.nationalities.exclude(country__in=codes).delete()
+            Nationality.objects.bulk_create(
+                [Nationality(person=person, country=c) for c in codes], ignore_conflicts=True
+            )
+            person.nationality = codes[0] if codes else ""
+            changed.add("nationality")
+    if not changed:
+        return changed
+    person.full_clean(exclude=["registering_organization", "created_by", "merged_into", "household"])
+    if changed & _NAME_FIELDS:
+        indexing.set_search_name(person)
+        changed.add("search_name")
+    person.save(update_fields=sorted(changed | {"updated_at"}))
+    if changed & _NAME_FIELDS:
+        indexing.index_people([person], replace=True)
+    audit.record(
+        principal,
+        AuditAction.UPDATE,
+        person,
+        request=request,
+        summary=person.full_name,
+        fields=sorted(changed - {"search_name"}),
+    )
+    transaction.on_commit(lambda: notify_saved([person.pk]))
+    return changed
+
+
+@transaction.atomic
+def add_contact(*, actor, person: Person, kind: str, value: str, whatsapp: bool = False, request=None) -> ContactPoint:
+    """Add a phone (parsed as DOMAIN.md says; kept and flagged when it does not parse) or e-mail."""
+    principal = policy.principal_for(actor)
+    if not can_change(principal, person):
+        raise PermissionDenied(_("You may not change this record."))
+    data = PersonData(given_names=person.given_names, country=person.country)
+    if kind == ContactKind.PHONE:
+        data.phones = [(value, whatsapp)]
+    else:
+        data.emails = [value]
+    before = set(person.contacts.values_list("pk", flat=True))
+    _add_contacts(person, data, person.registering_organization)
+    contact = person.contacts.exclude(pk__in=before).first() or person.contacts.filter(kind=kind).last()
+    audit.record(principal, AuditAction.UPDATE, person, request=request, summary=f"contact {kind} added")
+    return contact
+
+
+@transaction.atomic
+def remove_contact(*, actor, contact: ContactPoint, request=None) -> None:
+    principal = policy.principal_for(actor)
+    if not can_change(principal, contact.person):
+        raise PermissionDenied(_("You may not change this record."))
+    contact.delete()
+    audit.record(
+        principal, AuditAction.UPDATE, contact.person, request=request, summary=f"contact {contact.kind} removed"
+    )
+
+
+@transaction.atomic
+def add_document(
+    *, actor, person: Person, document_type: str, number: str, issuing_country: str = "", expiry_date=None, request=None
+) -> Document:
+    principal = policy.principal_for(actor)
+    if not can_change(principal, person):
+        raise PermissionDenied(_("You may not change this record."))
+    document = Document(
+        person=person,
+        document_type=document_type,
+        number=number.strip(),
+        issuing_country=issuing_country.upper(),
+        expiry_date=expiry_date,
+    )
+    document.full_clean(exclude=["person", "number_normalized"])
+    document.save()
+    audit.record(principal, AuditAction.UPDATE, person, request=request, summary=f"document {document_type} added")
+    return document
+
+
+@transaction.atomic
+def create_household(*, actor, organization: Organization, name: str, is_travelling_group: bool = False):
+    from amparo.registry.models import Household
+
+    principal = policy.principal_for(actor)
+    if not policy.can_write_registry(principal, organization.pk):
+        raise PermissionDenied(_("You may not register people for this organization."))
+    household = Household.objects.create(
+        name=name.strip(), registering_organization=organization, is_travelling_group=is_travelling_group
+    )
+    audit.record(principal, AuditAction.CREATE, household, organization=organization, summary=household.name)
+    return household
+
+
+@transaction.atomic
+def set_household(*, actor, person: Person, household, role: str = "", request=None) -> None:
+    """Put a person in a household or travelling group (or take them out with household=None)."""
+    principal = policy.principal_for(actor)
+    if not can_change(principal, person):
+        raise PermissionDenied(_("You may not change this record."))
+    if household is not None and household.registering_organization_id != person.registering_organization_id:
+        raise PermissionDenied(_("The household belongs to another organization."))
+    person.household, person.household_role = household, (role if household else "")
+    person.save(update_fields=["household", "household_role", "updated_at"])
+    audit.record(
+        principal,
+        AuditAction.UPDATE,
+        person,
+        request=request,
+        summary=f"household {household.pk if household else '-'} {role}".strip(),
+    )
+
+
+def notify_saved(person_ids: list[int]) -> None:
+    """Tell the apps that keep their own copy of person data (matching's blocking keys) that
+    these people changed: each AppConfig may define `person_saved(person_ids)`."""
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        hook = getattr(config, "person_saved", None)
+        if callable(hook):
+            hook(list(person_ids))

@@ -210,9 +210,7 @@ def main() -> None:
         )
         written = crisis.welfare.count()
         transaction.set_rollback(True)
-    print(
-        f"create_crisis with the cone (compute + bulk_create of {written:,} welfare rows): {time.perf_counter() - t0:.2f} s"
-    )
+    print(f"create_crisis with the cone (compute + writing {written:,} welfare rows): {time.perf_counter() - t0:.2f} s")
     if not ok:
         sys.exit("result sets differ")
 

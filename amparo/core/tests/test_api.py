@@ -37,3 +37,12 @@ def test_revoked_token_is_refused(client, token):
 
 def test_only_the_hash_is_stored(token):
     assert not APIToken.objects.filter(token_hash=token).exists()
+
+
+def test_api_docs_use_vendored_assets_not_a_cdn(client, make_org, make_user):
+    client.force_login(make_user(make_org("docs-org"), "consular_officer"))
+    response = client.get("/api/docs")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in body
+    assert "cdn." not in body and "unpkg" not in body

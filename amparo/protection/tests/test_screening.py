@@ -116,3 +116,10 @@ def test_screening_pages_read_and_review(client, caseworker, person):
     client.post(reverse("protection:suggestion_decide", args=[suggestion.pk]), {"decision": "confirmed"})
     suggestion.refresh_from_db()
     assert suggestion.decision == "confirmed"
+
+
+def test_finding_a_person_to_screen_ignores_accents_case_and_order(client, caseworker, person, make_org, make_person):
+    make_person(make_org("elsewhere"), given_names="Lucía", first_surname="Pérez")  # not visible to this worker
+    client.force_login(caseworker)
+    page = client.get(reverse("protection:screening_index"), {"q": "perez lucia"}).content.decode()
+    assert page.count("/screen/") == 1 and f"/protection/people/{person.pk}/screen/" in page

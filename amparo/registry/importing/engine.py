@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction
 from amparo.accounts.models import Organization
-from amparo.registry import indexing
+from amparo.registry import indexing, normalize
+from amparo.registry.bulk import insert_dicts, insert_rows
 from amparo.registry.columns import ALL_COLUMNS, IGNORE, column_for_header
 from amparo.registry.importing.files import Table, UnreadableFile, count_rows, open_table
 from amparo.registry.importing.rows import FieldError, ParsedRow, RowContext, parse_row, sex_m_means_female
@@ -42,6 +43,8 @@ from amparo.registry.models import (
 from amparo.registry.normalize import digits
 
 BATCH_SIZE = 1000
+NOTIFY_LIMIT = 10_000  # above this, apps refresh their copies themselves (matching's periodic task)
+ANALYZE_AFTER = 20_000  # rows written; then refresh the planner's statistics of the registry
 _JOINED = {"phone", "email", "nationality", "languages"}  # several columns may feed these
 
 
@@ -191,6 +194,12 @@ def import_people(
         reporter.close()
     if progress:
         progress(result.rows, result.rows)
+    if not dry_run and result.imported + result.updated >= ANALYZE_AFTER:
+        indexing.analyze()
+    if not dry_run and writer.touched and len(writer.touched) <= NOTIFY_LIMIT:
+        from amparo.registry.services import notify_saved
+
+        notify_saved(writer.touched)
     if not dry_run:
         audit.record(
             principal,
@@ -270,6 +279,7 @@ class _Writer:
 
     def __init__(self, *, principal, organization, dry_run, result):
         self.principal, self.organization, self.dry_run, self.result = principal, organization, dry_run, result
+        self.touched: list[int] = []  # people written, for the apps' person_saved hooks
 
     def flush(self, batch: list[tuple[int, ParsedRow]]) -> None:
         if not batch:
@@ -291,76 +301,101 @@ class _Writer:
         with transaction.atomic():
             created = self._create(new, now)
             self._update(old, now)
-        self.result.person_ids.extend(p.pk for p in created[: max(0, 1000 - len(self.result.person_ids))])
+        self.result.person_ids.extend(created[: max(0, 1000 - len(self.result.person_ids))])
+        if len(self.touched) <= NOTIFY_LIMIT:
+            self.touched.extend(created)
+            self.touched.extend(person.pk for _n, _p, person in old)
 
     # -- new people -------------------------------------------------------------------------
 
-    def _create(self, rows: list[tuple[int, ParsedRow]], now) -> list[Person]:
+    def _create(self, rows: list[tuple[int, ParsedRow]], now) -> list[int]:
+        """Insert new people and everything they come with, without a model instance per row."""
         if not rows:
             return []
+        user_id = self.principal.user.pk if self.principal.user is not None else None
         people = []
         for _n, parsed in rows:
             d = parsed.data
-            person = Person(
-                registering_organization=self.organization,
-                created_by=self.principal.user,
-                source_record_id=d.source_record_id,
-                given_names=d.given_names,
-                first_surname=d.first_surname,
-                second_surname=d.second_surname,
-                sex=d.sex,
-                birth_date=d.birth_date,
-                birth_date_precision=d.birth_date_precision,
-                nationality=d.nationalities[0] if d.nationalities else "",
-                languages=d.languages,
-                preferred_language=d.preferred_language or (d.languages[0] if d.languages else ""),
-                preferred_channel=d.preferred_channel,
-                created_at=now,
-                updated_at=now,
+            values = {
+                "registering_organization_id": self.organization.pk,
+                "created_by_id": user_id,
+                "source_record_id": d.source_record_id,
+                "given_names": d.given_names,
+                "first_surname": d.first_surname,
+                "second_surname": d.second_surname,
+                "other_names": [],
+                "sex": d.sex,
+                "birth_date": d.birth_date,
+                "birth_date_precision": d.birth_date_precision,
+                "nationality": d.nationalities[0] if d.nationalities else "",
+                "languages": d.languages,
+                "preferred_language": d.preferred_language or (d.languages[0] if d.languages else ""),
+                "preferred_channel": d.preferred_channel,
+                "created_at": now,
+                "updated_at": now,
+                "search_name": normalize.search_name(d.given_names, d.first_surname, d.second_surname),
+            }
+            if _has_location(d):
+                values.update(
+                    latitude=d.latitude,
+                    longitude=d.longitude,
+                    country=d.country,
+                    subdivision=d.subdivision,
+                    municipality=d.municipality,
+                    location_observed_at=now,
+                    location_source="import",
+                )
+            people.append(values)
+        pks = insert_dicts(Person, people, returning_pk=True)
+        nationalities, contacts, documents, locations, consents, keys = [], [], [], [], [], []
+        for pk, (_n, parsed) in zip(pks, rows, strict=True):
+            d = parsed.data
+            nationalities.extend((pk, c) for c in d.nationalities)
+            contacts.extend(_contact_dicts(pk, parsed, now))
+            documents.extend(
+                {
+                    "person_id": pk,
+                    "document_type": doc["document_type"],
+                    "number": doc["number"],
+                    "number_normalized": normalize_document_number(doc["number"]),
+                }
+                for doc in d.documents
             )
             if _has_location(d):
-                _set_location(person, d, now)
-            indexing.set_search_name(person)
-            people.append(person)
-        Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
-        nationalities, contacts, documents, locations, consents = [], [], [], [], []
-        for person, (_n, parsed) in zip(people, rows, strict=True):
-            self._children(person, parsed, now, nationalities, contacts, documents, locations, consents)
-        Nationality.objects.bulk_create(nationalities, batch_size=BATCH_SIZE)
-        ContactPoint.objects.bulk_create(contacts, batch_size=BATCH_SIZE, ignore_conflicts=True)
-        Document.objects.bulk_create(documents, batch_size=BATCH_SIZE)
-        LocationHistory.objects.bulk_create(locations, batch_size=BATCH_SIZE)
-        Consent.objects.bulk_create(consents, batch_size=BATCH_SIZE)
-        indexing.index_people(people, replace=False)
-        return people
-
-    def _children(self, person, parsed, now, nationalities, contacts, documents, locations, consents):
-        d = parsed.data
-        nationalities.extend(Nationality(person=person, country=c) for c in d.nationalities)
-        contacts.extend(_contacts(person, parsed, now))
-        documents.extend(
-            Document(
-                person=person,
-                document_type=doc["document_type"],
-                number=doc["number"],
-                number_normalized=normalize_document_number(doc["number"]),
+                locations.append(
+                    {
+                        "person_id": pk,
+                        "latitude": d.latitude,
+                        "longitude": d.longitude,
+                        "country": d.country,
+                        "subdivision": d.subdivision,
+                        "municipality": d.municipality,
+                        "observed_at": now,
+                        "source": "import",
+                        "recorded_by_label": self.principal.label,
+                    }
+                )
+            consents.extend(
+                {
+                    "person_id": pk,
+                    "purpose": purpose,
+                    "given": given,
+                    "method": method or ConsentMethod.IMPORTED,
+                    "recorded_at": now,
+                    "recorded_by_id": user_id,
+                    "recorded_by_label": self.principal.label,
+                }
+                for purpose, (given, method) in d.consents.items()
             )
-            for doc in d.documents
-        )
-        if _has_location(d):
-            locations.append(_history(person, d, now, self.principal.label))
-        consents.extend(
-            Consent(
-                person=person,
-                purpose=purpose,
-                given=given,
-                method=method or ConsentMethod.IMPORTED,
-                recorded_at=now,
-                recorded_by=self.principal.user,
-                recorded_by_label=self.principal.label,
-            )
-            for purpose, (given, method) in d.consents.items()
-        )
+            keys.append((pk, normalize.person_keys(d.given_names, d.first_surname, d.second_surname)))
+        # New people: nothing to conflict with (duplicates within a row are removed above).
+        insert_rows(Nationality, ["person", "country"], nationalities)
+        insert_dicts(ContactPoint, contacts)
+        insert_dicts(Document, documents)
+        insert_dicts(LocationHistory, locations)
+        insert_dicts(Consent, consents)
+        indexing.write_keys(keys)
+        return pks
 
     # -- people already in the registry ------------------------------------------------------
 
@@ -509,6 +544,42 @@ def _apply(person: Person, d, present: frozenset[str]) -> set[str]:
             setattr(person, name, value)
             fields.add(name)
     return fields
+
+
+def _contact_dicts(person_id: int, parsed: ParsedRow, now) -> list[dict]:
+    rows, seen = [], set()
+    for index, (phone, whatsapp) in enumerate(parsed.phones):
+        if phone.value in seen:
+            continue
+        seen.add(phone.value)
+        rows.append(
+            {
+                "person_id": person_id,
+                "kind": ContactKind.PHONE,
+                "value": phone.value[:254],
+                "raw_value": phone.raw[:254],
+                "is_valid": phone.is_valid,
+                "whatsapp": whatsapp,
+                "verified": False,
+                "is_primary": index == 0,
+                "search_digits": (phone.national_number if phone.is_valid else digits(phone.raw))[-15:],
+                "created_at": now,
+            }
+        )
+    for index, email in enumerate(parsed.data.emails):
+        if email not in seen:
+            seen.add(email)
+            rows.append(
+                {
+                    "person_id": person_id,
+                    "kind": ContactKind.EMAIL,
+                    "value": email,
+                    "raw_value": email,
+                    "is_primary": index == 0,
+                    "created_at": now,
+                }
+            )
+    return rows
 
 
 def _contacts(person: Person, parsed: ParsedRow, now) -> list[ContactPoint]:

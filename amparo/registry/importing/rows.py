@@ -197,10 +197,12 @@ def parse_row(row: Mapping[str, object], *, context: RowContext) -> ParsedRow:
             if not part:
                 continue
             tag = vocabulary.language_tag(part)
-            if tag is None:
+            # "es fr" (space-separated, as exports write them) but "criollo haitiano" is one.
+            found = [tag] if tag else [vocabulary.language_tag(word) for word in part.split()]
+            if not found or None in found:
                 error("languages", _("unknown language “%(value)s”") % {"value": part})
                 break
-            tags.append(tag)
+            tags.extend(found)
         data.languages = list(dict.fromkeys(tags))
     if data.preferred_language and data.preferred_language not in data.languages:
         data.languages = [data.preferred_language, *data.languages]

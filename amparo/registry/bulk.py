@@ -1,0 +1,137 @@
+"""Inserting many rows fast: multi-row INSERT statements built from the model's metadata, with
+values prepared the way Django prepares them, but without building a model instance per row.
+
+The import writes millions of rows (people, their contacts, documents, consents, search keys);
+Django's bulk_create spends most of its time creating and inspecting instances. This helper keeps
+the same SQL on SQLite and PostgreSQL (`RETURNING` for new primary keys; `ON CONFLICT DO NOTHING`
+to skip duplicates) and is used only for append-only bulk paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection, models
+
+
+def _preparers(model: type[models.Model], names: Sequence[str]):
+    fields = [model._meta.get_field(name) for name in names]
+    preps = []
+    for field in fields:
+        if isinstance(field, models.JSONField):
+            preps.append(lambda value, f=field: f.get_db_prep_save(value, connection))
+        elif isinstance(field, models.DateTimeField | models.DateField | models.UUIDField):
+            preps.append(_cached(field))
+        else:
+            preps.append(None)
+    return fields, preps
+
+
+def _cached(field):
+    """Dates and datetimes repeat (one import time, birth dates): prepare each value once."""
+    cache: dict = {}
+
+    def prep(value):
+        if value is None:
+            return None
+        try:
+            return cache[value]
+        except KeyError:
+            cache[value] = prepared = field.get_db_prep_save(value, connection)
+            return prepared
+
+    return prep
+
+
+def insert_rows(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    returning_pk: bool = False,
+    ignore_conflicts: bool = False,
+) -> list:
+    """Insert `rows` (tuples in the order of field `names`; ForeignKeys by their `_id` value) into
+    `model`'s table. Returns the new primary keys, in order, when `returning_pk`.
+
+    SQLite: multi-row INSERT statements. PostgreSQL: COPY (new primary keys are taken from the
+    table's sequence first), or, to skip conflicting rows, a pipelined executemany."""
+    if not rows:
+        return []
+    fields, preps = _preparers(model, names)
+    if any(preps):
+        rows = [tuple(p(v) if p else v for p, v in zip(preps, row, strict=True)) for row in rows]
+    # The DB-API connection itself: Django's debug cursor (DEBUG on in development) would format
+    # and keep every one of these large statements.
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        return _insert_postgresql(model, fields, rows, returning_pk=returning_pk, ignore_conflicts=ignore_conflicts)
+    return _insert_multirow(model, fields, rows, returning_pk=returning_pk, ignore_conflicts=ignore_conflicts)
+
+
+def _insert_multirow(model, fields, rows, *, returning_pk: bool, ignore_conflicts: bool) -> list:
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    per_row = "(" + ", ".join(["?"] * len(fields)) + ")"
+    max_params = getattr(connection.features, "max_query_params", None) or 30000
+    chunk = max(1, min(1000, max_params // max(1, len(fields))))
+    conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    returning = f" RETURNING {quote(model._meta.pk.column)}" if returning_pk else ""
+    pks: list = []
+    cursor = connection.connection.cursor()
+    try:
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([per_row] * len(part)) + conflict + returning
+            cursor.execute(sql, [value for row in part for value in row])
+            if returning_pk:
+                pks.extend(r[0] for r in cursor.fetchall())
+    finally:
+        cursor.close()
+    return pks
+
+
+def _insert_postgresql(model, fields, rows, *, returning_pk: bool, ignore_conflicts: bool) -> list:
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = [quote(f.column) for f in fields]
+    pks: list = []
+    with connection.connection.cursor() as cursor:
+        if ignore_conflicts:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) ON CONFLICT DO NOTHING", rows
+            )
+            return []
+        if returning_pk:
+            pk_column = model._meta.pk.column
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, pk_column, len(rows)],
+            )
+            pks = [r[0] for r in cursor.fetchall()]
+            columns = [quote(pk_column), *columns]
+            rows = [(pk, *row) for pk, row in zip(pks, rows, strict=True)]
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    return pks
+
+
+def insert_dicts(
+    model: type[models.Model], dicts: Sequence[dict], *, returning_pk: bool = False, ignore_conflicts: bool = False
+) -> list:
+    """Like insert_rows, from dicts keyed by attname (`person_id`); missing fields get the model's
+    default, so every NOT NULL column is filled on both databases."""
+    if not dicts:
+        return []
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names = [f.attname for f in fields]
+    constant = {f.attname: f.get_default() for f in fields if not callable(f.default) or f.default in (list, dict)}
+    dynamic = [f for f in fields if f.attname not in constant]
+    rows = []
+    for values in dicts:
+        missing = {f.attname: f.get_default() for f in dynamic if f.attname not in values}
+        rows.append(tuple(values[n] if n in values else missing.get(n, constant.get(n)) for n in names))
+    return insert_rows(model, names, rows, returning_pk=returning_pk, ignore_conflicts=ignore_conflicts)
