@@ -27,8 +27,8 @@ from amparo.matching import normalize as n
 from amparo.matching.features import Features
 from amparo.matching.scoring import Model
 
-BLOCK_CAP = 20
-WINDOW = 6
+BLOCK_CAP = 12
+WINDOW = 4
 
 
 def _encode_many(*columns: Sequence) -> tuple[list[np.ndarray], list]:
@@ -102,45 +102,119 @@ REGISTRY_FIELDS: list[FieldSpec] = [
 ]
 
 
+def _encode_part(features: Sequence, fields: list[FieldSpec]) -> dict:
+    """Local codes of one slice of records (merged into global codes by Records)."""
+    part: dict = {"n": len(features), "fields": {}}
+    for spec in fields:
+        part["fields"][spec.name] = _encode([spec.extract(f) for f in features])
+    part["bag"] = _encode([f.bag for f in features])
+    has_surnames = not any(spec.name == "surnames" for spec in fields) and all(
+        isinstance(f, Features) for f in features[:1]
+    )
+    part["has_surnames"] = has_surnames
+    if has_surnames:
+        words = [f.surname for f in features]
+        part["words"] = _encode_many([w[0] for w in words], [w[1] for w in words])
+        sounds = [(n.phonetic(w[0]), n.phonetic(w[1])) for w in words]
+        part["sounds"] = _encode_many([x[0] for x in sounds], [x[1] for x in sounds])
+    dob = np.full((len(features), 3), -1, dtype=np.int32)
+    for i, f in enumerate(features):
+        if f.dob:
+            dob[i] = [-1 if x is None else x for x in f.dob]
+    part["dob"] = dob
+    # Keys are compared for equality only: their hash is their code (forked workers share the
+    # interpreter's hash seed, so codes agree across slices without merging tables).
+    key_rows, key_codes = [], []
+    for i, f in enumerate(features):
+        for k in f.blocking_keys():
+            key_rows.append(i)
+            key_codes.append(hash(k))
+    part["keys"] = (np.asarray(key_rows, dtype=np.int64), np.asarray(key_codes, dtype=np.int64))
+    return part
+
+
+def _merge(columns: list[tuple[np.ndarray, list]]) -> tuple[np.ndarray, list]:
+    """Global codes for columns encoded separately (code 0 stays 'empty')."""
+    table: dict = {}
+    lookup: list = [None]
+    out = []
+    for codes, local in columns:
+        mapping = np.zeros(len(local), dtype=np.int64)
+        for code, value in enumerate(local[1:], start=1):
+            g = table.get(value)
+            if g is None:
+                g = table[value] = len(lookup)
+                lookup.append(value)
+            mapping[code] = g
+        out.append(mapping[codes])
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64), lookup
+
+
+_parts_job: dict = {}
+
+
+def _encode_slice(bounds: tuple[int, int]) -> dict:
+    items, to_features, fields = _parts_job["job"]
+    return _encode_part(to_features(items[bounds[0] : bounds[1]]), fields)
+
+
 class Records:
     """Many records as columns of codes, ready for blocking and comparison."""
 
-    def __init__(self, features: Sequence[Features], *, fields: list[FieldSpec] | None = None, source=None):
-        self.n = len(features)
+    def __init__(
+        self, features: Sequence[Features] = (), *, fields: list[FieldSpec] | None = None, source=None, parts=None
+    ):
         self.fields = fields or REGISTRY_FIELDS
+        parts = parts if parts is not None else [_encode_part(features, self.fields)]
+        self.n = sum(p["n"] for p in parts)
         self.codes: dict[str, np.ndarray] = {}
         self.values: dict[str, list] = {}
         for spec in self.fields:
-            self.codes[spec.name], self.values[spec.name] = _encode([spec.extract(f) for f in features])
-        self.bag, _ = _encode([f.bag for f in features])
-        # Surnames, one column each (with their phonetic keys), compared in numpy.
-        self.has_surnames = not any(spec.name == "surnames" for spec in self.fields) and all(
-            isinstance(f, Features) for f in features[:1]
-        )
+            self.codes[spec.name], self.values[spec.name] = _merge([p["fields"][spec.name] for p in parts])
+        self.bag, _ = _merge([p["bag"] for p in parts])
+        self.has_surnames = all(p["has_surnames"] for p in parts) and self.n > 0
         if self.has_surnames:
-            words = [f.surname for f in features]
-            self.s1, self.surname_words = _encode_many([w[0] for w in words], [w[1] for w in words])
-            self.s2 = self.s1[1]
-            self.s1 = self.s1[0]
-            sounds = [(n.phonetic(w[0]), n.phonetic(w[1])) for w in words]
-            (self.p1, self.p2), _ = _encode_many([x[0] for x in sounds], [x[1] for x in sounds])
-        dob = np.full((self.n, 3), -1, dtype=np.int32)
-        for i, f in enumerate(features):
-            if f.dob:
-                dob[i] = [-1 if x is None else x for x in f.dob]
-        self.dob = dob
-        key_rows, key_codes = [], []
-        table: dict[str, int] = {}
-        for i, f in enumerate(features):
-            for k in f.blocking_keys():
-                code = table.get(k)
-                if code is None:
-                    code = table[k] = len(table)
-                key_rows.append(i)
-                key_codes.append(code)
-        self.key_rows = np.asarray(key_rows, dtype=np.int64)
-        self.key_codes = np.asarray(key_codes, dtype=np.int64)
+            # Surnames, one column each (with their phonetic keys), compared in numpy.
+            words = [(np.concatenate([p["words"][0][0], p["words"][0][1]]), p["words"][1]) for p in parts]
+            merged, self.surname_words = _merge(words)
+            sizes = [p["n"] for p in parts]
+            self.s1, self.s2 = _split_halves(merged, sizes)
+            sounds = [(np.concatenate([p["sounds"][0][0], p["sounds"][0][1]]), p["sounds"][1]) for p in parts]
+            merged, _ = _merge(sounds)
+            self.p1, self.p2 = _split_halves(merged, sizes)
+        self.dob = np.concatenate([p["dob"] for p in parts]) if parts else np.zeros((0, 3), dtype=np.int32)
+        offsets = np.cumsum([0] + [p["n"] for p in parts])
+        self.key_rows = np.concatenate([p["keys"][0] + offsets[k] for k, p in enumerate(parts)])
+        self.key_codes = np.concatenate([p["keys"][1] for p in parts])
         self.source = None if source is None else np.asarray(source)
+
+    @classmethod
+    def build(cls, items: Sequence, to_features: Callable, *, fields=None, workers: int | None = None, source=None):
+        """Records of `items` (file rows, stored JSON…) turned into features by `to_features`
+        (a function of a list), in forked worker processes for large inputs: each encodes its
+        slice, and only codes and distinct values come back."""
+        fields = fields or REGISTRY_FIELDS
+        workers = workers or default_workers()
+        if workers < 2 or len(items) < 100_000 or "fork" not in multiprocessing.get_all_start_methods():
+            return cls(to_features(items), fields=fields, source=source)
+        size = -(-len(items) // workers)
+        _parts_job["job"] = (items, to_features, fields)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_encode_slice, [(k * size, min(len(items), (k + 1) * size)) for k in range(workers)])
+        finally:
+            _parts_job.pop("job", None)
+        return cls(fields=fields, source=source, parts=parts)
+
+
+def _split_halves(merged: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Each part contributed [first column, second column]: split them back, in order."""
+    firsts, seconds, start = [], [], 0
+    for size in sizes:
+        firsts.append(merged[start : start + size])
+        seconds.append(merged[start + size : start + 2 * size])
+        start += 2 * size
+    return np.concatenate(firsts), np.concatenate(seconds)
 
 
 # --- Blocking ----------------------------------------------------------------------------------

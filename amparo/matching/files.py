@@ -142,6 +142,16 @@ def features_of_rows(rows: list[InputRow], *, organization_country: str = "") ->
     return _features(rows, m_means_female(rows), organization_country)
 
 
+def records_of_rows(rows: list[InputRow], *, organization_country: str = "", workers: int | None = None):
+    """Batch records (amparo.matching.batch.Records) of every row, encoded in parallel."""
+    from functools import partial
+
+    from amparo.matching import batch
+
+    convert = partial(_features, spanish_sex=m_means_female(rows), organization_country=organization_country)
+    return batch.Records.build(rows, convert, workers=workers)
+
+
 def _features(rows: list[InputRow], spanish_sex: bool, organization_country: str) -> list[feat.Features]:
     out = []
     for row in rows:

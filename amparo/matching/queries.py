@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef
+from django.db import connection
+from django.db.models import Exists, OuterRef
 
 from amparo.accounts import policy
 from amparo.accounts.codes import RecordStatus
@@ -55,20 +56,32 @@ def features_of(data_or_person, *, organization_country: str = "") -> tuple[feat
     return feat.from_data(data_or_person, organization_country=organization_country), None
 
 
+# Postings read per key: a key held by thousands (a very common name with a very common
+# surname) is read only this far, most recent records first; rarer keys (date of birth with a
+# name, phone, document, both surnames) still bring the duplicates of common names.
+POSTINGS_PER_KEY = 400
+
+
 def candidate_ids(keys, *, exclude: int | None = None, cap: int = CANDIDATE_CAP) -> list[int]:
     """People sharing at least one key, those sharing the most first (merged records have no
-    keys, see services.refresh_keys)."""
+    keys, see services.refresh_keys). One indexed range read per key, capped."""
+    keys = sorted(keys)
     if not keys:
         return []
-    rows = (
-        PersonKey.objects.filter(key__in=sorted(keys))
-        .values("person_id")
-        .annotate(shared=Count("id"))
-        .order_by("-shared", "-person_id")
-    )
+    table = PersonKey._meta.db_table
+    part = f"SELECT * FROM (SELECT person_id FROM {table} WHERE key = %s ORDER BY person_id DESC LIMIT %s) AS k"
+    union = " UNION ALL ".join(f"SELECT person_id FROM ({part}) AS k{index}" for index in range(len(keys)))
+    where = "WHERE person_id <> %s" if exclude is not None else ""
+    sql = f"SELECT person_id FROM ({union}) AS found {where} GROUP BY person_id ORDER BY COUNT(*) DESC, person_id DESC LIMIT %s"
+    params: list = []
+    for key in keys:
+        params += [key, POSTINGS_PER_KEY]
     if exclude is not None:
-        rows = rows.exclude(person_id=exclude)
-    return [r["person_id"] for r in rows[:cap]]
+        params.append(exclude)
+    params.append(cap)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def likely_duplicates(

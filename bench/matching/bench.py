@@ -198,7 +198,7 @@ def latam(people: int, run_splink: bool, run_rl: bool, run_amparo: bool = True) 
     print(f"{name}: {len(rows)} records, {len(truth)} true duplicate pairs", flush=True)
     if run_amparo:
         t = time.perf_counter()
-        features = files.features_of_rows(rows)
+        features = files.records_of_rows(rows)
         result = batch.dedupe(features)
         seconds = time.perf_counter() - t
         hit = result.probability >= 0.5

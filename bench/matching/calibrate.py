@@ -3,8 +3,9 @@
     python bench/matching/calibrate.py [--people 100000] [--seed 1]
 
 The training registry uses another seed than the benchmark's (7), so the benchmark measures
-weights on people they were not counted on. m and u are counted on the candidate pairs whose
-truth is known (families included), with add-½ smoothing.
+weights on people they were not fitted on. The weights are fitted jointly by logistic regression
+on the candidate pairs whose truth is known (families included): see batch.fit_weights; m and u
+are counted on the same pairs and kept in the file for reference.
 """
 
 import argparse
@@ -39,8 +40,8 @@ def main() -> None:
     rows = files.read_rows(path)
     with open(path, encoding="utf-8") as handle:
         true_ids = np.array([int(r["true_id"]) for r in csv.DictReader(handle)])
-    result = batch.dedupe(files.features_of_rows(rows))
-    model = batch.calibrate(result.levels, true_ids[result.i] == true_ids[result.j])
+    result = batch.dedupe(files.records_of_rows(rows))
+    model = batch.fit_weights(result.levels, true_ids[result.i] == true_ids[result.j])
     model.notes += f"; generated registry of {args.people} records, seed {args.seed} (bench/matching/calibrate.py)"
     model.save(WEIGHTS_FILE)
     print(f"wrote {WEIGHTS_FILE}: {model.notes}")

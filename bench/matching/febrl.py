@@ -145,4 +145,8 @@ def dedupe(records: list[FebrlRecord], *, source=None, link_only=False, threshol
         source=source,
         link_only=link_only,
         threshold=threshold,
+        # Small data sets: whole blocks up to 200 records are compared (a common surname),
+        # as Splink's one-field rules do here.
+        block_cap=200,
+        window=20,
     )

@@ -81,3 +81,16 @@ def test_blocking_finds_pairs_sharing_a_key_once():
     pairs = set(zip(i.tolist(), j.tolist(), strict=True))
     assert (0, 1) in pairs and (4, 5) in pairs
     assert len(pairs) == len(i) and all(a < b for a, b in pairs)
+
+
+def test_records_encoded_in_slices_compare_like_records_encoded_at_once():
+    features = [from_data(p) for p in PEOPLE]
+    whole = batch.Records(features)
+    sliced = batch.Records(
+        parts=[batch._encode_part(features[:5], batch.REGISTRY_FIELDS), batch._encode_part(features[5:], batch.REGISTRY_FIELDS)]
+    )
+    i1, j1 = batch.candidate_pairs(whole)
+    i2, j2 = batch.candidate_pairs(sliced)
+    assert (i1.tolist(), j1.tolist()) == (i2.tolist(), j2.tolist())
+    a, b = batch.compare_pairs(whole, i1, j1), batch.compare_pairs(sliced, i2, j2)
+    assert {k: v.tolist() for k, v in a.items()} == {k: v.tolist() for k, v in b.items()}

@@ -47,8 +47,8 @@ class Command(BaseCommand):
         except files.UnreadableInput as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"read {len(rows)} rows from {path}")
-        features = files.features_of_rows(rows)
-        result = batch.dedupe(features, threshold=threshold, estimate_model=options["estimate"])
+        records = files.records_of_rows(rows)
+        result = batch.dedupe(records, threshold=threshold, estimate_model=options["estimate"])
         self._save_weights(result.model, options)
         first_row_of: dict[int, int] = {}
         for index, label in enumerate(result.cluster.tolist()):
