@@ -76,10 +76,43 @@ class FieldSpec:
     equal_level: int | None  # the level of two equal values (a shortcut), None: always compare
     differ_level: int | str | None = None  # the level of two different single values (phones, e-mails),
     # or "documents": different single documents are compared only when they may be one typo apart
+    # levels of many distinct pairs of values at once (values, codes a, codes b), in place of
+    # `compare` one pair at a time
+    compare_many: Callable[[list, np.ndarray, np.ndarray], np.ndarray] | None = None
+    scalar: bool = False  # one value per record: two different values take `differ_level`
 
 
 def _given_level(a, b):
     return c.compare_given((a, "", ()), (b, "", ()))
+
+
+def _given_levels_many(values: list, ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
+    """compare.compare_given for distinct pairs of different given names, vectorised for the
+    common case (no word of one sounds like a word of the other: a typo or nothing, decided by
+    compare.similar_many) and compare_given itself for the rest."""
+    sounds = [None] + [c._given_sounds(v) for v in values[1:]]
+    token_codes: dict[str, int] = {}
+    width = max((len(x[1]) for x in sounds[1:]), default=1)
+    tokens_a = np.full((len(values), width), -1, dtype=np.int32)
+    for code, x in enumerate(sounds[1:], start=1):
+        for slot, token in enumerate(sorted(x[1])):
+            tokens_a[code, slot] = token_codes.setdefault(token, len(token_codes))
+    tokens_b = np.where(tokens_a < 0, -2, tokens_a)  # padding never equals padding
+    joined = np.empty(len(values), dtype=object)
+    joined[:] = [""] + [x[2] for x in sounds[1:]]
+    shared = np.zeros(ua.size, dtype=bool)
+    for x in range(width):
+        column = tokens_a[ua, x]
+        for y in range(width):
+            shared |= column == tokens_b[ub, y]
+    level = np.empty(ua.size, dtype=np.int8)
+    apart = np.flatnonzero(~shared)
+    level[apart] = np.where(
+        c.similar_many(joined[ua[apart]], joined[ub[apart]]), c.L["given"]["similar"], c.L["given"]["disagree"]
+    )
+    for k in np.flatnonzero(shared).tolist():
+        level[k] = _given_level(values[ua[k]], values[ub[k]])[0]
+    return level
 
 
 def _surname_level(a, b):
@@ -87,17 +120,33 @@ def _surname_level(a, b):
 
 
 REGISTRY_FIELDS: list[FieldSpec] = [
-    FieldSpec("given", lambda f: f.given, _given_level, c.L["given"]["exact"]),
-    FieldSpec("sex", lambda f: f.sex, lambda a, b: c.compare_value("sex", a, b), c.L["sex"]["equal"]),
+    FieldSpec("given", lambda f: f.given, _given_level, c.L["given"]["exact"], compare_many=_given_levels_many),
+    FieldSpec(
+        "sex",
+        lambda f: f.sex,
+        lambda a, b: c.compare_value("sex", a, b),
+        c.L["sex"]["equal"],
+        c.L["sex"]["disagree"],
+        scalar=True,
+    ),
     FieldSpec("phone", lambda f: f.phones, lambda a, b: c.compare_set("phone", a, b), c.L["phone"]["equal"], 0),
     FieldSpec("document", lambda f: f.documents, c.compare_documents, c.L["document"]["equal"], "documents"),
     FieldSpec("email", lambda f: f.emails, lambda a, b: c.compare_set("email", a, b), c.L["email"]["equal"], 0),
-    FieldSpec("place", lambda f: f.place, lambda a, b: c.compare_value("place", a, b), c.L["place"]["equal"]),
+    FieldSpec(
+        "place",
+        lambda f: f.place,
+        lambda a, b: c.compare_value("place", a, b),
+        c.L["place"]["equal"],
+        c.L["place"]["disagree"],
+        scalar=True,
+    ),
     FieldSpec(
         "nationality",
         lambda f: f.nationality,
         lambda a, b: c.compare_value("nationality", a, b),
         c.L["nationality"]["equal"],
+        c.L["nationality"]["disagree"],
+        scalar=True,
     ),
 ]
 
@@ -252,8 +301,17 @@ def candidate_pairs(records: Records, *, block_cap: int = BLOCK_CAP, window: int
     keep = i != j
     if link_only and records.source is not None:
         keep &= records.source[i] != records.source[j]
-    pair_codes = np.unique(i[keep] * records.n + j[keep])
+    pair_codes = _sorted_unique(i[keep] * records.n + j[keep])
     return pair_codes // records.n, pair_codes % records.n
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique by sorting: numpy 2's hash-based unique is several times slower on tens of
+    millions of int64 codes (cache misses), a sort is not."""
+    values = np.sort(values)
+    if values.size:
+        values = values[np.r_[True, values[1:] != values[:-1]]]
+    return values
 
 
 # --- Comparison --------------------------------------------------------------------------------
@@ -272,6 +330,9 @@ def field_levels(records: Records, spec: FieldSpec, i: np.ndarray, j: np.ndarray
         rest = both
     if spec.differ_level == "documents":
         rest = _documents_prefilter(values, ca, cb, rest, levels)
+    elif spec.scalar:
+        levels[rest] = spec.differ_level  # compare.compare_value: different values disagree
+        rest = np.zeros_like(rest)
     elif spec.differ_level is not None:
         single = np.fromiter((v is not None and len(v) == 1 for v in values), dtype=bool, count=len(values))
         differ = rest & single[ca] & single[cb]
@@ -280,10 +341,13 @@ def field_levels(records: Records, spec: FieldSpec, i: np.ndarray, j: np.ndarray
     if rest.any():
         k = len(values)
         unique, inverse = np.unique(ca[rest] * k + cb[rest], return_inverse=True)
-        compare = spec.compare
-        computed = np.fromiter(
-            (compare(values[u // k], values[u % k])[0] for u in unique.tolist()), dtype=np.int8, count=unique.size
-        )
+        if spec.compare_many is not None:
+            computed = spec.compare_many(values, unique // k, unique % k)
+        else:
+            compare = spec.compare
+            computed = np.fromiter(
+                (compare(values[u // k], values[u % k])[0] for u in unique.tolist()), dtype=np.int8, count=unique.size
+            )
         levels[rest] = computed[inverse]
     return levels
 
@@ -365,16 +429,15 @@ def dob_levels(dob: np.ndarray, i: np.ndarray, j: np.ndarray, chunk: int = 1_000
     return out
 
 
-def _pair_function(codes_a, codes_b, lookup, function) -> np.ndarray:
-    """function(lookup[a], lookup[b]) for each pair of codes, computed once per distinct pair."""
+def _pair_similar(codes_a, codes_b, lookup) -> np.ndarray:
+    """compare._similar(lookup[a], lookup[b]) for each pair of codes, once per distinct pair."""
     if codes_a.size == 0:
         return np.zeros(0, dtype=bool)
     k = len(lookup)
     unique, inverse = np.unique(codes_a * k + codes_b, return_inverse=True)
-    computed = np.fromiter(
-        (function(lookup[u // k], lookup[u % k]) for u in unique.tolist()), dtype=bool, count=unique.size
-    )
-    return computed[inverse]
+    words = np.empty(k, dtype=object)
+    words[:] = ["" if w is None else w for w in lookup]
+    return c.similar_many(words[unique // k], words[unique % k])[inverse]
 
 
 def surname_levels(records: Records, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -402,17 +465,17 @@ def surname_levels(records: Records, i: np.ndarray, j: np.ndarray) -> np.ndarray
     )
     similar = np.zeros(i.size, dtype=bool)
     idx = np.flatnonzero(todo)
-    s11 = _pair_function(a1[idx], b1[idx], words, c._similar)
+    s11 = _pair_similar(a1[idx], b1[idx], words)
     second_ok = (a2[idx] == b2[idx]) | (a2[idx] == 0) | (b2[idx] == 0) | (pa2[idx] == pb2[idx])
     need = s11 & ~second_ok
     s22 = np.zeros(idx.size, dtype=bool)
-    s22[need] = _pair_function(a2[idx][need], b2[idx][need], words, c._similar)
+    s22[need] = _pair_similar(a2[idx][need], b2[idx][need], words)
     similar[idx] = s11 & (second_ok | s22)
     crossed = idx[~similar[idx] & (a2[idx] > 0) & (b2[idx] > 0)]
     if crossed.size:
-        s12 = _pair_function(a1[crossed], b2[crossed], words, c._similar)
+        s12 = _pair_similar(a1[crossed], b2[crossed], words)
         s21 = np.zeros(crossed.size, dtype=bool)
-        s21[s12] = _pair_function(a2[crossed][s12], b1[crossed][s12], words, c._similar)
+        s21[s12] = _pair_similar(a2[crossed][s12], b1[crossed][s12], words)
         similar[crossed] = s12 & s21
     settle(similar, lv["similar"])
     shared = (

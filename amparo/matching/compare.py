@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.process import cpdist
 
 from amparo.matching import normalize as n
 
@@ -61,6 +63,25 @@ def _similar(a: str, b: str) -> bool:
     if OSA.distance(a, b) <= (1 if min(len(a), len(b)) < 8 else 2):
         return True
     return JaroWinkler.similarity(a, b) >= 0.93
+
+
+def similar_many(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`_similar` of each pair (a[k], b[k]) at once, for the batch (string distances in
+    rapidfuzz's C++); the same answers, tested against `_similar`. a, b: object arrays of str."""
+    if a.size == 0:
+        return np.zeros(0, dtype=bool)
+    la = np.fromiter(map(len, a), dtype=np.int32, count=a.size)
+    lb = np.fromiter(map(len, b), dtype=np.int32, count=b.size)
+    distance = cpdist(a, b, scorer=OSA.distance)
+    similar = distance <= np.where(np.minimum(la, lb) < 8, 1, 2)
+    rest = np.flatnonzero(~similar)
+    if rest.size:
+        similar[rest] = cpdist(a[rest], b[rest], scorer=JaroWinkler.similarity) >= 0.93
+    # Mario/María are one substitution apart: the only pairs _gender_pair can refuse.
+    for k in np.flatnonzero(similar & (distance == 1) & (la == lb)).tolist():
+        similar[k] = not _gender_pair(a[k], b[k])
+    similar[(la == 0) | (lb == 0)] = False
+    return similar
 
 
 # --- Given names -------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ import itertools
 import numpy as np
 
 from amparo.matching import batch
+from amparo.matching import compare as c
+from amparo.matching import normalize as n
 from amparo.matching.features import from_data
 from amparo.matching.scoring import compare_features
 
@@ -87,10 +89,102 @@ def test_records_encoded_in_slices_compare_like_records_encoded_at_once():
     features = [from_data(p) for p in PEOPLE]
     whole = batch.Records(features)
     sliced = batch.Records(
-        parts=[batch._encode_part(features[:5], batch.REGISTRY_FIELDS), batch._encode_part(features[5:], batch.REGISTRY_FIELDS)]
+        parts=[
+            batch._encode_part(features[:5], batch.REGISTRY_FIELDS),
+            batch._encode_part(features[5:], batch.REGISTRY_FIELDS),
+        ]
     )
     i1, j1 = batch.candidate_pairs(whole)
     i2, j2 = batch.candidate_pairs(sliced)
     assert (i1.tolist(), j1.tolist()) == (i2.tolist(), j2.tolist())
     a, b = batch.compare_pairs(whole, i1, j1), batch.compare_pairs(sliced, i2, j2)
     assert {k: v.tolist() for k, v in a.items()} == {k: v.tolist() for k, v in b.items()}
+
+
+WORDS = [
+    "maria",
+    "mario",
+    "marta",
+    "francisco",
+    "francisca",
+    "fransisco",
+    "jose",
+    "josue",
+    "josefina",
+    "hernandez",
+    "fernandez",
+    "hernandes",
+    "villalobos",
+    "biyalobos",
+    "guadalupe",
+    "guadalup",
+    "gonzalez",
+    "gonzales",
+    "gonzalo",
+    "alejandra",
+    "alejandro",
+    "alexandra",
+    "ximena",
+    "jimena",
+    "ana",
+    "ann",
+    "x",
+    "",
+    "maximiliano",
+    "maximilano",
+    "bartolomeo",
+    "bartolome",
+]
+
+
+def test_similar_many_answers_like_similar_for_every_pair_of_words():
+    a = np.array([x for x, _ in itertools.product(WORDS, WORDS)], dtype=object)
+    b = np.array([y for _, y in itertools.product(WORDS, WORDS)], dtype=object)
+    expected = [c._similar(x, y) for x, y in zip(a, b, strict=True)]
+    assert c.similar_many(a, b).tolist() == expected
+    assert any(expected) and not all(expected)
+
+
+GIVEN = [
+    "José María",
+    "Chema",
+    "Jose",
+    "José Luis",
+    "Josue",
+    "María José",
+    "Ma. José",
+    "Pepe",
+    "Francisco",
+    "Pancho",
+    "Fco. Javier",
+    "Francisca",
+    "Fransisco",
+    "Guadalupe",
+    "Lupita",
+    "Ma. Guadalupe",
+    "Mario",
+    "María",
+    "Jesús",
+    "Chuy",
+    "Ximena",
+    "Jimena",
+    "Ana Sofía",
+    "Sofía",
+    "Juan Carlos",
+    "Carlos",
+    "Juan Pablo",
+    "Pablo Juan",
+    "Bartolomé",
+    "Valentina",
+    "Balentina",
+]
+
+
+def test_given_levels_many_answers_like_compare_given_for_every_pair_of_names():
+    values = [None] + [n.name_tokens(g)[0] for g in GIVEN]
+    codes = range(1, len(values))
+    ua = np.array([x for x, y in itertools.product(codes, codes) if x != y])
+    ub = np.array([y for x, y in itertools.product(codes, codes) if x != y])
+    expected = [batch._given_level(values[x], values[y])[0] for x, y in zip(ua, ub, strict=True)]
+    assert batch._given_levels_many(values, ua, ub).tolist() == expected
+    assert len(set(expected)) >= 4  # disagree, similar, compound, equivalent… all exercised
