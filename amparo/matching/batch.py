@@ -83,13 +83,13 @@ class FieldSpec:
 
 
 def _given_level(a, b):
-    return c.compare_given((a, "", ()), (b, "", ()))
+    return c.given_level(a, b), None
 
 
 def _given_levels_many(values: list, ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
     """compare.compare_given for distinct pairs of different given names, vectorised for the
     common case (no word of one sounds like a word of the other: a typo or nothing, decided by
-    compare.similar_many) and compare_given itself for the rest."""
+    compare.similar_many) and compare.given_level for the rest."""
     sounds = [None] + [c._given_sounds(v) for v in values[1:]]
     token_codes: dict[str, int] = {}
     width = max((len(x[1]) for x in sounds[1:]), default=1)
@@ -111,7 +111,7 @@ def _given_levels_many(values: list, ua: np.ndarray, ub: np.ndarray) -> np.ndarr
         c.similar_many(joined[ua[apart]], joined[ub[apart]]), c.L["given"]["similar"], c.L["given"]["disagree"]
     )
     for k in np.flatnonzero(shared).tolist():
-        level[k] = _given_level(values[ua[k]], values[ub[k]])[0]
+        level[k] = c.given_level(values[ua[k]], values[ub[k]])
     return level
 
 

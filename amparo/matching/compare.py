@@ -100,58 +100,88 @@ def _given_sounds(tokens: tuple[str, ...]) -> tuple[frozenset, frozenset, str, f
     )
 
 
-def compare_given(a: tuple, b: tuple) -> tuple[int, Reason]:
-    """a, b: (tokens, as written, abbreviations expanded)."""
-    ta, da, ea = a
-    tb, db, eb = b
-    lv = L["given"]
-    if not ta or not tb:
-        return MISSING, None
-    if ta == tb:
-        if n.display_fold(da) == n.display_fold(db):
-            return lv["exact"], ("given_same", {})
-        for abbr, full in (*ea, *eb):
-            if full in ta:
-                other = db if any(abbr == x for x, _ in ea) else da
-                return lv["exact"], ("abbreviation", {"a": abbr, "b": _word_as_written(other, full)})
-        return lv["exact"], ("given_no_accents", {})
-    ca, cb = n.canonical_given(ta), n.canonical_given(tb)
-    pa, pb = _given_sounds(ta), _given_sounds(tb)
-    if pa[3] & pb[3]:  # a common reading once nicknames are resolved
-        for tokens, display, other_display in ((ta, da, db), (tb, db, da)):
-            for token in tokens:
-                readings = n.canonical_token(token)
-                if readings != ((token,),):
-                    common = pa[3] & pb[3]
-                    full = " ".join(readings[0]) if len(readings) == 1 else " ".join(next(iter(common)))
-                    code = "nickname" if token in n.nicknames() else "diminutive"
-                    return lv["equivalent"], (
-                        code,
-                        {"a": _word_as_written(display, token), "b": _word_as_written(other_display, full)},
-                    )
-        return lv["equivalent"], ("given_no_accents", {})
-    if pa[0] & pb[0]:
-        return lv["equivalent"], ("given_sound", {"a": da, "b": db})
-    if not (pa[1] & pb[1]):
-        # No word sounds alike: only a typo can bring them together.
-        if _similar(pa[2], pb[2]) or (
-            len(ca[0]) > 1 and len(cb[0]) > 1 and ca[0][1:] == cb[0][1:] and _similar(ca[0][0], cb[0][0])
-        ):
-            return lv["similar"], ("given_typo", {"a": da, "b": db})
-        return lv["disagree"], ("given_differ", {})
+def _typo_apart(ca: tuple, cb: tuple, pa: tuple, pb: tuple) -> bool:
+    """The first readings one typo apart, or their first words (the rest being equal)."""
+    return _similar(pa[2], pb[2]) or (
+        len(ca[0]) > 1 and len(cb[0]) > 1 and ca[0][1:] == cb[0][1:] and _similar(ca[0][0], cb[0][0])
+    )
+
+
+def _compound_parts(ca: tuple, cb: tuple) -> tuple[tuple, tuple] | None:
+    """(shorter, longer) readings when one begins with the other by sound (José / José Luis)."""
     for ra in ca:
         for rb in cb:
             short, long_ = (ra, rb) if len(ra) < len(rb) else (rb, ra)
             if len(short) < len(long_) and tuple(map(n.phonetic, long_[: len(short)])) == tuple(map(n.phonetic, short)):
-                sd, ld = (da, db) if short is ra else (db, da)
-                return lv["compound"], ("compound", {"a": sd, "b": ld})
-    if _similar(pa[2], pb[2]) or (
-        len(ca[0]) > 1 and len(cb[0]) > 1 and _similar(ca[0][0], cb[0][0]) and ca[0][1:] == cb[0][1:]
-    ):
-        return lv["similar"], ("given_typo", {"a": da, "b": db})
+                return short, long_
+    return None
+
+
+def given_level(ta: tuple[str, ...], tb: tuple[str, ...]) -> int:
+    """The agreement level of two given names (folded tokens): what compare_given decides,
+    without building its explanation (the batch compares millions of pairs)."""
+    lv = L["given"]
+    if not ta or not tb:
+        return MISSING
+    if ta == tb:
+        return lv["exact"]
+    pa, pb = _given_sounds(ta), _given_sounds(tb)
+    if pa[3] & pb[3] or pa[0] & pb[0]:  # a common reading once nicknames are resolved, or by sound
+        return lv["equivalent"]
+    ca, cb = n.canonical_given(ta), n.canonical_given(tb)
+    if not (pa[1] & pb[1]):  # no word sounds alike: only a typo can bring them together
+        return lv["similar"] if _typo_apart(ca, cb, pa, pb) else lv["disagree"]
+    if _compound_parts(ca, cb):
+        return lv["compound"]
+    if _typo_apart(ca, cb, pa, pb):
+        return lv["similar"]
+    return lv["partial"]
+
+
+def compare_given(a: tuple, b: tuple) -> tuple[int, Reason]:
+    """a, b: (tokens, as written, abbreviations expanded). The level is given_level's."""
+    ta, da, ea = a
+    tb, db, eb = b
+    lv = L["given"]
+    level = given_level(ta, tb)
+    if level == MISSING:
+        return MISSING, None
+    if level == lv["exact"]:
+        if n.display_fold(da) == n.display_fold(db):
+            return level, ("given_same", {})
+        for abbr, full in (*ea, *eb):
+            if full in ta:
+                other = db if any(abbr == x for x, _ in ea) else da
+                return level, ("abbreviation", {"a": abbr, "b": _word_as_written(other, full)})
+        return level, ("given_no_accents", {})
+    pa, pb = _given_sounds(ta), _given_sounds(tb)
+    if level == lv["equivalent"]:
+        common = pa[3] & pb[3]
+        if not common:
+            return level, ("given_sound", {"a": da, "b": db})
+        for tokens, display, other_display in ((ta, da, db), (tb, db, da)):
+            for token in tokens:
+                readings = n.canonical_token(token)
+                if readings != ((token,),):
+                    full = " ".join(readings[0]) if len(readings) == 1 else " ".join(next(iter(common)))
+                    code = "nickname" if token in n.nicknames() else "diminutive"
+                    return level, (
+                        code,
+                        {"a": _word_as_written(display, token), "b": _word_as_written(other_display, full)},
+                    )
+        return level, ("given_no_accents", {})
+    if level == lv["similar"]:
+        return level, ("given_typo", {"a": da, "b": db})
+    if level == lv["disagree"]:
+        return level, ("given_differ", {})
+    ca, cb = n.canonical_given(ta), n.canonical_given(tb)
+    if level == lv["compound"]:
+        short, _long = _compound_parts(ca, cb)
+        sd, ld = (da, db) if short in ca else (db, da)
+        return level, ("compound", {"a": sd, "b": ld})
     common = pa[1] & pb[1]
     shared = next(t for r in ca for t in r if n.phonetic(t) in common)
-    return lv["partial"], ("given_partial", {"a": _word_as_written(da, shared)})
+    return level, ("given_partial", {"a": _word_as_written(da, shared)})
 
 
 # --- Surnames ----------------------------------------------------------------------------------

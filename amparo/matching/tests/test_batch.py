@@ -185,6 +185,6 @@ def test_given_levels_many_answers_like_compare_given_for_every_pair_of_names():
     codes = range(1, len(values))
     ua = np.array([x for x, y in itertools.product(codes, codes) if x != y])
     ub = np.array([y for x, y in itertools.product(codes, codes) if x != y])
-    expected = [batch._given_level(values[x], values[y])[0] for x, y in zip(ua, ub, strict=True)]
+    expected = [c.compare_given((values[x], "", ()), (values[y], "", ()))[0] for x, y in zip(ua, ub, strict=True)]
     assert batch._given_levels_many(values, ua, ub).tolist() == expected
     assert len(set(expected)) >= 4  # disagree, similar, compound, equivalent… all exercised
