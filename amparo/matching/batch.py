@@ -549,9 +549,10 @@ def parallel_compare(records: Records, i, j, *, with_dob: bool = True, workers: 
 # --- Scoring and estimation --------------------------------------------------------------------
 
 
-def match_weights(levels: dict[str, np.ndarray], model: Model) -> np.ndarray:
+def match_weights(levels: dict[str, np.ndarray], model: Model, records: int | None = None) -> np.ndarray:
+    """Match weight (bits) of each pair; `records`: the size of the registry the pairs come from."""
     weights = model.weights()
-    total = np.full(next(iter(levels.values())).size, model.prior_weight, dtype=np.float64)
+    total = np.full(next(iter(levels.values())).size, model.intercept_for(records), dtype=np.float64)
     for name, lv in levels.items():
         if name not in weights:
             continue  # a field the model does not weigh
@@ -617,15 +618,34 @@ def calibrate(levels: dict[str, np.ndarray], is_match: np.ndarray, *, smoothing:
 _LEVEL_NAMES = c.LEVELS
 
 
-def fit_weights(levels: dict[str, np.ndarray], is_match: np.ndarray, *, l2: float = 2.0, iterations: int = 50) -> Model:
+def fit_weights(
+    levels: dict[str, np.ndarray],
+    is_match: np.ndarray,
+    *,
+    sizes: np.ndarray | None = None,
+    l2: float = 2.0,
+    iterations: int = 50,
+) -> Model:
     """Weights per field level fitted jointly by logistic regression (Newton's method with an L2
     penalty, on the distinct combinations of levels with their counts) on labelled candidate
     pairs. Unlike m/u counted one field at a time, a joint fit does not count twice evidence
     that travels together (relatives share surnames, address and phone), while the weights stay
-    additive and explainable. Weights are in bits (log2 odds); a missing value weighs nothing."""
+    additive and explainable. Weights are in bits (log2 odds); a missing value weighs nothing.
+
+    `sizes`: for pairs pooled from registries of different sizes, each pair's registry size; a
+    slope of the intercept per doubling of the registry is then fitted with the weights
+    (Model.size_slope, from the smallest size up)."""
     is_match = np.asarray(is_match, dtype=bool)
     fields = list(levels)
-    matrix = np.stack([levels[f].astype(np.int16) for f in fields], axis=1)
+    columns_in = [levels[f].astype(np.int16) for f in fields]
+    reference = 0
+    if sizes is not None:
+        sizes = np.asarray(sizes)
+        reference = int(sizes.min())
+        # one code per size (few distinct sizes): the patterns below stay few
+        size_values, size_codes = np.unique(sizes, return_inverse=True)
+        columns_in.append(size_codes.astype(np.int16))
+    matrix = np.stack(columns_in, axis=1)
     patterns, inverse = np.unique(matrix, axis=0, return_inverse=True)
     inverse = inverse.ravel()
     positives = np.bincount(inverse, weights=is_match, minlength=len(patterns))
@@ -634,15 +654,18 @@ def fit_weights(levels: dict[str, np.ndarray], is_match: np.ndarray, *, l2: floa
     for index, f in enumerate(fields):
         n_levels = len(_LEVEL_NAMES.get(f, ())) or int(levels[f].max(initial=0) + 1)
         columns.extend((index, k) for k in range(n_levels))
-    x = np.zeros((len(patterns), len(columns) + 1))
+    extra = 1 if sizes is not None else 0
+    x = np.zeros((len(patterns), len(columns) + 1 + extra))
     x[:, -1] = 1.0
     for col, (index, k) in enumerate(columns):
         x[:, col] = patterns[:, index] == k
+    if extra:
+        x[:, -2] = np.log2(size_values[patterns[:, len(fields)]] / reference)
     beta = np.zeros(x.shape[1])
     rate = positives.sum() / totals.sum()
     beta[-1] = math.log(max(rate, 1e-6) / max(1 - rate, 1e-6))
     penalty = np.full(x.shape[1], l2)
-    penalty[-1] = 0.0
+    penalty[-1 - extra :] = 0.0
 
     def loss(b: np.ndarray) -> float:
         z = x @ b
@@ -677,6 +700,8 @@ def fit_weights(levels: dict[str, np.ndarray], is_match: np.ndarray, *, l2: floa
         prior=counted.prior,
         w=weights,
         intercept=round(float(bits[-1]), 4),
+        size_slope=round(float(bits[-2]), 4) if extra else 0.0,
+        reference_size=reference,
         notes=f"weights fitted by logistic regression on {is_match.size} labelled candidate pairs "
         f"({int(is_match.sum())} true matches); m and u counted on the same pairs, for reference",
     )
@@ -759,7 +784,7 @@ def dedupe(
         model = estimate(levels, model)
         timings["estimate"] = time.perf_counter() - t
     t = time.perf_counter()
-    weight = match_weights(levels, model) if i.size else np.zeros(0)
+    weight = match_weights(levels, model, records.n) if i.size else np.zeros(0)
     prob = probabilities(weight)
     hit = prob >= threshold
     cluster = clusters(records.n, i[hit], j[hit])

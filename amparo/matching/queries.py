@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.db import connection
@@ -84,6 +85,20 @@ def candidate_ids(keys, *, exclude: int | None = None, cap: int = CANDIDATE_CAP)
         return [row[0] for row in cursor.fetchall()]
 
 
+_registry_size: dict[str, float] = {"n": 0, "at": -1e9}
+
+
+def registry_size() -> int:
+    """How many people the registry holds, for the model's size adjustment (scoring.Model.
+    intercept_for). Counted at most every ten minutes: the adjustment moves by a fraction of a
+    bit per doubling, so a recent count is as good as an exact one, and far cheaper."""
+    now = time.monotonic()
+    if now - _registry_size["at"] > 600:
+        _registry_size["n"] = Person.objects.exclude(record_status=RecordStatus.MERGED).count()
+        _registry_size["at"] = now
+    return int(_registry_size["n"])
+
+
 def likely_duplicates(
     user, data_or_person, limit: int = 5, *, min_probability: float | None = None, organization_country: str = ""
 ) -> list[Candidate]:
@@ -101,7 +116,7 @@ def likely_duplicates(
     scored = []
     rows = PersonFeatures.objects.filter(person__in=visible.values("pk")).values_list("person_id", "data")
     for pid, data in rows:
-        s = score(features, feat.Features.from_json(data))
+        s = score(features, feat.Features.from_json(data), registry_size=registry_size())
         if s.probability >= threshold:
             scored.append((s.probability, pid, s))
     scored.sort(key=lambda item: (-item[0], item[1]))

@@ -47,6 +47,13 @@ class Model:
     # otherwise the weights are log2(m/u) and the intercept the prior's log-odds.
     w: dict[str, list[float]] | None = None
     intercept: float | None = None
+    # How the intercept falls as the registry grows: a registry ten times larger holds ten times
+    # more strangers who share a name and a birthday with anyone, so the same evidence is worth
+    # less. The intercept moves by `size_slope` bits per doubling above `reference_size` records
+    # (fitted on generated registries of two sizes, batch.fit_weights); below it the calibrated
+    # intercept is kept, never more eager than calibrated.
+    size_slope: float = 0.0
+    reference_size: int = 0
 
     def weights(self) -> dict[str, list[float]]:
         if self.w is not None:
@@ -62,10 +69,18 @@ class Model:
             return self.intercept
         return math.log2(self.prior / (1 - self.prior))
 
+    def intercept_for(self, records: int | None) -> float:
+        """The intercept (bits) for a registry of `records` people (None: as calibrated)."""
+        if not records or not self.reference_size or records <= self.reference_size:
+            return self.prior_weight
+        return self.prior_weight + self.size_slope * math.log2(records / self.reference_size)
+
     def to_json(self) -> dict:
         data = {"prior": self.prior, "m": self.m, "u": self.u, "notes": self.notes}
         if self.w is not None:
             data["w"], data["intercept"] = self.w, self.intercept
+        if self.reference_size:
+            data["size_slope"], data["reference_size"] = self.size_slope, self.reference_size
         return data
 
     @classmethod
@@ -77,6 +92,8 @@ class Model:
             notes=data.get("notes", ""),
             w=data.get("w"),
             intercept=data.get("intercept"),
+            size_slope=data.get("size_slope", 0.0),
+            reference_size=data.get("reference_size", 0),
         )
 
     def save(self, path: Path = WEIGHTS_FILE) -> None:
@@ -136,12 +153,13 @@ def compare_features(a: Features, b: Features) -> dict[str, tuple[int, c.Reason]
     }
 
 
-def score(a: Features, b: Features, model: Model | None = None) -> PairScore:
-    """Compare two records and explain the result."""
+def score(a: Features, b: Features, model: Model | None = None, *, registry_size: int | None = None) -> PairScore:
+    """Compare two records and explain the result; `registry_size`: how many people the two
+    were found among (see Model.intercept_for)."""
     model = model or default_model()
     weights = _weights(model)
     compared = compare_features(a, b)
-    total = model.prior_weight
+    total = model.intercept_for(registry_size)
     levels: dict[str, int] = {}
     reasons: list[tuple[str, dict, float]] = []
     for f in c.FIELDS:

@@ -1,10 +1,13 @@
 """Comparison levels, the Fellegi–Sunter score and the sentence explaining each pair."""
 
+import numpy as np
+import pytest
 from django.utils import translation
 
+from amparo.matching import batch
 from amparo.matching import compare as c
 from amparo.matching.features import from_data
-from amparo.matching.scoring import score
+from amparo.matching.scoring import Model, score
 
 
 def rec(**fields):
@@ -123,3 +126,26 @@ def test_siblings_sharing_surnames_address_and_phone_are_not_a_match():
 
 def test_a_row_with_nothing_comparable_scores_low_but_does_not_fail():
     assert score(rec(given_names="Ana"), rec(first_surname="Pérez")).probability < 0.5
+
+
+def test_the_same_evidence_weighs_less_in_a_larger_registry():
+    model = Model(m={}, u={}, prior=0.01, w={}, intercept=-5.0, size_slope=-0.5, reference_size=100_000)
+    assert model.intercept_for(None) == -5.0
+    assert model.intercept_for(2_000) == -5.0  # below the calibrated size: as calibrated, never more eager
+    assert model.intercept_for(800_000) == pytest.approx(-5.0 - 0.5 * 3)  # three doublings
+    assert Model.from_json(model.to_json()).intercept_for(800_000) == pytest.approx(-6.5)
+
+
+def test_fit_weights_recovers_how_the_intercept_falls_with_the_registry_size():
+    rng = np.random.default_rng(3)
+    n = 200_000
+    dob = rng.integers(0, 2, n).astype(np.int8)  # 1: same date of birth
+    sizes = np.where(rng.random(n) < 0.5, 100_000, 800_000)
+    # log2 odds: -4 + 6 bits for an equal date, minus 1 bit per doubling of the registry
+    bits = -4 + 6 * dob - 1.0 * np.log2(sizes / 100_000)
+    is_match = rng.random(n) < 1 / (1 + 2.0**-bits)
+    model = batch.fit_weights({"dob": dob}, is_match, sizes=sizes, l2=0.0)
+    assert model.reference_size == 100_000
+    assert model.size_slope == pytest.approx(-1.0, abs=0.1)
+    w = model.weights()["dob"]
+    assert w[1] - w[0] == pytest.approx(6.0, abs=0.3)

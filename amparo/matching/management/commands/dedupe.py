@@ -93,7 +93,7 @@ class Command(BaseCommand):
         hit = result.probability >= threshold
         pairs = []
         for a, b in zip(result.i[hit].tolist(), result.j[hit].tolist(), strict=True):
-            pairs.append((ids[a], ids[b], score(features[a], features[b], result.model)))
+            pairs.append((ids[a], ids[b], score(features[a], features[b], result.model, registry_size=len(features))))
         created, updated = services.record_pairs(pairs, found_by="dedupe")
         merged = 0
         if options["merge_automatic"]:
