@@ -8,6 +8,7 @@ dedupe and the stored keys agree. It serialises to JSON (`PersonFeatures.data`).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from amparo.matching import normalize as n
 
@@ -91,6 +92,15 @@ class RawRecord:
     organization_country: str = ""
 
 
+def _unique_nonempty(values: list, key: int | None = None) -> tuple:
+    """The non-empty values (or values whose item `key` is non-empty), first occurrence kept.
+    Most records have none or one (the batch builds a million of these)."""
+    kept = [v for v in values if (v[key] if key is not None else v)]
+    if len(kept) < 2:
+        return tuple(kept)
+    return tuple(dict.fromkeys(kept))
+
+
 def build(raw: RawRecord) -> Features:
     given, exp_g = n.name_tokens(raw.given_names)
     s1, exp_1 = n.name_tokens(raw.first_surname)
@@ -99,11 +109,9 @@ def build(raw: RawRecord) -> Features:
         s1, s2 = s2, ()
     dob = n.parse_partial_date(raw.birth_date, raw.birth_date_precision or "day")
     regions = (raw.country, raw.nationality, raw.organization_country)
-    phones = tuple(dict.fromkeys(k for k in (n.phone_key(p, *regions) for p in raw.phones) if k))
-    documents = tuple(
-        dict.fromkeys((str(t or ""), num) for t, num in ((t, n.document_number(x)) for t, x in raw.documents) if num)
-    )
-    emails = tuple(dict.fromkeys(e for e in (n.email_key(x) for x in raw.emails) if e))
+    phones = _unique_nonempty([n.phone_key(p, *regions) for p in raw.phones])
+    documents = _unique_nonempty([(str(t or ""), n.document_number(x)) for t, x in raw.documents], key=1)
+    emails = _unique_nonempty([n.email_key(x) for x in raw.emails])
     place = n.fold(raw.municipality) or (raw.subdivision or "").upper()
     return Features(
         given=given,
@@ -176,13 +184,14 @@ def from_data(data, *, organization_country: str = "") -> Features:
             )
         )
 
-    def many(*names: str) -> list[str]:
-        values: list[str] = []
-        for name in names:
-            value = data.get(name)
+    def many(single: str, plural: str) -> list[str]:
+        values: list = []
+        for value in (data.get(single), data.get(plural)):
+            if not value:
+                continue
             if isinstance(value, list | tuple):
                 values.extend(v[0] if isinstance(v, list | tuple) else v for v in value)
-            elif value:
+            else:
                 values.append(value)
         return [str(v) for v in values if v]
 
@@ -225,30 +234,38 @@ def _name_triple(f: Features) -> tuple[tuple[str, ...], str, str]:
     return given, s1, s2
 
 
-def blocking_keys(f: Features) -> set[str]:
-    """The keys under which a record is stored and searched. A likely duplicate shares at least
-    one: first given name (nicknames resolved) with either surname, by sound, in either order
-    (so swapped fields and a missing surname still meet); both surnames (a given name mistyped
-    beyond recognition); the date of birth (day and month in either order) with either surname
-    or the first given name; a phone; a document; an e-mail."""
-    keys: set[str] = set()
-    given, s1, s2 = _name_triple(f)
-    firsts = {n.phonetic(reading[0]) for reading in n.canonical_given(given) if reading} if given else set()
-    surnames = [n.phonetic(s) for s in (s1, s2) if s]
+@lru_cache(maxsize=200_000)
+def _name_keys(given: tuple[str, ...], s1: str, s2: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset]:
+    """(phonetic first given names, phonetic surnames, the name keys) of one name: computed once
+    per distinct name (a million records share far fewer names)."""
+    firsts = tuple(sorted({n.phonetic(reading[0]) for reading in n.canonical_given(given) if reading})) if given else ()
+    surnames = tuple(n.phonetic(s) for s in (s1, s2) if s)
+    keys = set()
     for g in firsts:
         for s in surnames:
             a, b = sorted((g, s))
             keys.add(f"n:{a}|{b}")
     if not firsts and len(surnames) == 2:
         keys.add("n:" + "|".join(sorted(surnames)))
+    if len(surnames) == 2:
+        keys.add("s:" + "|".join(sorted(surnames)))  # a given name too mistyped to meet
+    return firsts, surnames, frozenset(keys)
+
+
+def blocking_keys(f: Features) -> set[str]:
+    """The keys under which a record is stored and searched. A likely duplicate shares at least
+    one: first given name (nicknames resolved) with either surname, by sound, in either order
+    (so swapped fields and a missing surname still meet); both surnames (a given name mistyped
+    beyond recognition); the date of birth (day and month in either order) with either surname
+    or the first given name; a phone; a document; an e-mail."""
+    firsts, surnames, name_keys = _name_keys(*_name_triple(f))
+    keys = set(name_keys)
     dk = n.date_key(f.partial_dob)
     if dk:
         for s in surnames:
             keys.add(f"d:{dk}|{s}")
         for g in firsts:
             keys.add(f"d:{dk}|{g}")
-    if len(surnames) == 2:
-        keys.add("s:" + "|".join(sorted(surnames)))  # a given name too mistyped to meet
     keys.update(f"p:{p}" for p in f.phones)
     keys.update(f"i:{num}" for _t, num in f.documents if len(num) >= 4)
     keys.update(f"e:{e}" for e in f.emails)
