@@ -19,6 +19,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -203,8 +204,12 @@ _parts_job: dict = {}
 
 
 def _encode_slice(bounds: tuple[int, int]) -> dict:
-    items, to_features, fields = _parts_job["job"]
-    return _encode_part(to_features(items[bounds[0] : bounds[1]]), fields)
+    items, to_part = _parts_job["job"]
+    return to_part(items[bounds[0] : bounds[1]])
+
+
+def _features_part(items: Sequence, *, to_features: Callable, fields: list[FieldSpec]) -> dict:
+    return _encode_part(to_features(items), fields)
 
 
 class Records:
@@ -238,16 +243,28 @@ class Records:
         self.source = None if source is None else np.asarray(source)
 
     @classmethod
-    def build(cls, items: Sequence, to_features: Callable, *, fields=None, workers: int | None = None, source=None):
+    def build(
+        cls,
+        items: Sequence,
+        to_features: Callable | None = None,
+        *,
+        to_part: Callable[[Sequence], dict] | None = None,
+        fields=None,
+        workers: int | None = None,
+        source=None,
+    ):
         """Records of `items` (file rows, stored JSON…) turned into features by `to_features`
-        (a function of a list), in forked worker processes for large inputs: each encodes its
-        slice, and only codes and distinct values come back."""
+        (a function of a list), or encoded directly by `to_part` (a function of a list giving
+        what `_encode_part` gives), in forked worker processes for large inputs: each encodes
+        its slice, and only codes and distinct values come back."""
         fields = fields or REGISTRY_FIELDS
         workers = workers or default_workers()
+        if to_part is None:
+            to_part = partial(_features_part, to_features=to_features, fields=fields)
         if workers < 2 or len(items) < 100_000 or "fork" not in multiprocessing.get_all_start_methods():
-            return cls(to_features(items), fields=fields, source=source)
+            return cls(fields=fields, source=source, parts=[to_part(items)])
         size = -(-len(items) // workers)
-        _parts_job["job"] = (items, to_features, fields)
+        _parts_job["job"] = (items, to_part)
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 parts = pool.map(_encode_slice, [(k * size, min(len(items), (k + 1) * size)) for k in range(workers)])

@@ -101,12 +101,19 @@ def _unique_nonempty(values: list, key: int | None = None) -> tuple:
     return tuple(dict.fromkeys(kept))
 
 
-def build(raw: RawRecord) -> Features:
-    given, exp_g = n.name_tokens(raw.given_names)
-    s1, exp_1 = n.name_tokens(raw.first_surname)
-    s2, exp_2 = n.name_tokens(raw.second_surname)
+def name_fields(given_names, first_surname, second_surname) -> tuple[tuple, tuple, tuple, tuple]:
+    """(given tokens, first surname tokens, second surname tokens, abbreviations expanded): a
+    lone second surname becomes the first."""
+    given, exp_g = n.name_tokens(given_names)
+    s1, exp_1 = n.name_tokens(first_surname)
+    s2, exp_2 = n.name_tokens(second_surname)
     if not s1 and s2:
         s1, s2 = s2, ()
+    return given, s1, s2, exp_g + exp_1 + exp_2
+
+
+def build(raw: RawRecord) -> Features:
+    given, s1, s2, expansions = name_fields(raw.given_names, raw.first_surname, raw.second_surname)
     dob = n.parse_partial_date(raw.birth_date, raw.birth_date_precision or "day")
     regions = (raw.country, raw.nationality, raw.organization_country)
     phones = _unique_nonempty([n.phone_key(p, *regions) for p in raw.phones])
@@ -120,7 +127,7 @@ def build(raw: RawRecord) -> Features:
         given_display=" ".join(str(raw.given_names or "").split()),
         s1_display=" ".join(str(raw.first_surname or "").split()),
         s2_display=" ".join(str(raw.second_surname or "").split()),
-        expansions=exp_g + exp_1 + exp_2,
+        expansions=expansions,
         dob=tuple(dob.as_list()) if dob else None,
         sex=n.sex_code(raw.sex),
         phones=phones,
@@ -223,9 +230,12 @@ def from_data(data, *, organization_country: str = "") -> Features:
 
 
 def _name_triple(f: Features) -> tuple[tuple[str, ...], str, str]:
+    return _triple(f.given, f.surname[0], f.surname[1])
+
+
+def _triple(given: tuple[str, ...], s1: str, s2: str) -> tuple[tuple[str, ...], str, str]:
     """(given tokens, first surname, second surname) for keys, guessing surnames when a whole
     name was typed into the given-names field."""
-    given, s1, s2 = f.given, f.surname[0], f.surname[1]
     if not s1 and len(given) >= 2:
         if len(given) >= 3:
             given, s1, s2 = given[:-2], given[-2], given[-1]
@@ -234,22 +244,31 @@ def _name_triple(f: Features) -> tuple[tuple[str, ...], str, str]:
     return given, s1, s2
 
 
+@lru_cache(maxsize=100_000)
+def _first_sounds(given: tuple[str, ...]) -> tuple[str, ...]:
+    """The sounds of the first given name in each reading (nicknames resolved)."""
+    return tuple(sorted({n.phonetic(reading[0]) for reading in n.canonical_given(given) if reading}))
+
+
 @lru_cache(maxsize=200_000)
 def _name_keys(given: tuple[str, ...], s1: str, s2: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset]:
     """(phonetic first given names, phonetic surnames, the name keys) of one name: computed once
     per distinct name (a million records share far fewer names)."""
-    firsts = tuple(sorted({n.phonetic(reading[0]) for reading in n.canonical_given(given) if reading})) if given else ()
+    firsts = _first_sounds(given) if given else ()
     surnames = tuple(n.phonetic(s) for s in (s1, s2) if s)
-    keys = set()
-    for g in firsts:
-        for s in surnames:
-            a, b = sorted((g, s))
-            keys.add(f"n:{a}|{b}")
-    if not firsts and len(surnames) == 2:
-        keys.add("n:" + "|".join(sorted(surnames)))
+    keys = {_pair_key("n", g, s) for g in firsts for s in surnames}
     if len(surnames) == 2:
-        keys.add("s:" + "|".join(sorted(surnames)))  # a given name too mistyped to meet
+        if not firsts:
+            keys.add(_pair_key("n", *surnames))
+        keys.add(_pair_key("s", *surnames))  # a given name too mistyped to meet
     return firsts, surnames, frozenset(keys)
+
+
+@lru_cache(maxsize=500_000)
+def _pair_key(kind: str, a: str, b: str) -> str:
+    """'kind:a|b' with the two sounds in order (the same string object each time: its hash is
+    computed once)."""
+    return f"{kind}:{a}|{b}" if a <= b else f"{kind}:{b}|{a}"
 
 
 def blocking_keys(f: Features) -> set[str]:

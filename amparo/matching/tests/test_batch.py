@@ -188,3 +188,74 @@ def test_given_levels_many_answers_like_compare_given_for_every_pair_of_names():
     expected = [c.compare_given((values[x], "", ()), (values[y], "", ()))[0] for x, y in zip(ua, ub, strict=True)]
     assert batch._given_levels_many(values, ua, ub).tolist() == expected
     assert len(set(expected)) >= 4  # disagree, similar, compound, equivalent… all exercised
+
+
+ROW_CELLS = [
+    dict(
+        given_names="José María",
+        first_surname="Hernández",
+        second_surname="López",
+        date_of_birth="1988-03-12",
+        sex="H",
+        phone="+52 55 1234 5678",
+        document_type="passport",
+        document_number="g-123 456",
+        municipality="Tapachula",
+        nationality="MX",
+        email="Jose@Example.org",
+    ),
+    dict(
+        given_names="Chema",
+        first_surname="Hernandez",
+        date_of_birth="12/03/1988",
+        sex="M",
+        phone="55 1234 5678",
+        subdivision="mx-chp",
+        nationality="mx",
+    ),
+    dict(given_names="Rosa López Hernández", date_of_birth="1990", phone="no tiene", country="GT"),
+    dict(given_names="López Hernández", first_surname="Rosa", date_of_birth="31/02/1960", phone="502 5555 1234 ext 3"),
+    dict(given_names="Ma. Guadalupe", second_surname="Pérez", date_of_birth="05/1976", document_number="12"),
+    dict(given_names="", first_surname="Villalobos", second_surname="Ruiz", date_of_birth="fecha"),
+    dict(
+        given_names="Lupita",
+        first_surname="de la Cruz",
+        second_surname="de los Santos",
+        sex="mujer",
+        date_of_birth="13/12/1975",
+        email="sin correo",
+    ),
+    dict(given_names="Pancho", first_surname="Biyalobos", municipality="Ciudad de México", nationality="Guatemala"),
+    dict(given_names="Ana Sofía", first_surname="Ruiz Soto"),
+    dict(given_names="Ana Sofía", first_surname="Ruiz Soto", date_of_birth="2001-01-01", phone="+1 202 555 0100"),
+]
+
+
+def test_rows_encoded_column_by_column_equal_rows_turned_into_features():
+    from amparo.matching import files
+
+    rows = [files.InputRow(number=k + 2, source_record_id=str(k), cells=cells) for k, cells in enumerate(ROW_CELLS)]
+    spanish = files.m_means_female(rows)
+    expected = batch.Records(files.features_of_rows(rows))
+    got = batch.Records(parts=[files._rows_part(rows, spanish_sex=spanish, organization_country="MX")])
+    expected_org = batch.Records(files._features(rows, spanish, "MX"))
+
+    def values(records, name):
+        return [records.values[name][code] for code in records.codes[name]]
+
+    def key_sets(records):
+        keys = [set() for _ in range(records.n)]
+        for row, code in zip(records.key_rows.tolist(), records.key_codes.tolist(), strict=True):
+            keys[row].add(code)
+        return keys
+
+    for name in expected.codes:
+        assert values(got, name) == values(expected_org, name), name
+    assert values(expected, "given") == values(got, "given")
+    assert (got.dob == expected_org.dob).all()
+    assert [got.surname_words[c] for c in got.s1] == [expected_org.surname_words[c] for c in expected_org.s1]
+    assert [got.surname_words[c] for c in got.s2] == [expected_org.surname_words[c] for c in expected_org.s2]
+    assert key_sets(got) == key_sets(expected_org)
+    # bags are compared for equality only: the same rows share one
+    assert ((got.bag[:, None] == got.bag[None, :]) == (expected_org.bag[:, None] == expected_org.bag[None, :])).all()
+    assert (np.asarray(values(got, "sex"), dtype=object) != None).sum() >= 3  # noqa: E711  sexes were read
