@@ -26,6 +26,20 @@ def _no_login_throttling_leaks(settings):
     settings.AXES_ENABLED = True
 
 
+@pytest.fixture(autouse=True)
+def _no_language_or_zone_leaks():
+    """Each test starts in the default language and time zone: a request signed in as a user
+    whose profile says Spanish activates Spanish for the thread (accounts.middleware), which
+    would otherwise carry into whichever test runs next."""
+    from django.utils import timezone, translation
+
+    translation.deactivate()
+    timezone.deactivate()
+    yield
+    translation.deactivate()
+    timezone.deactivate()
+
+
 @pytest.fixture
 def make_org(db):
     def make(
