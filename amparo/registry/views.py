@@ -414,7 +414,7 @@ def person_household(request, pk: int):
 
 @login_required
 def household_detail(request, pk: int):
-    household = policy.get_visible_or_404(request.user, Household.objects.distinct(), pk=pk)
+    household = policy.get_visible_or_404(request.user, Household, pk=pk)
     members = household.members.visible_to(request.user).order_by("household_role", "given_names")
     audit.record(request.user, AuditAction.VIEW, household, request=request, summary=str(household))
     return render(request, "registry/household_detail.html", {"household": household, "members": members})
