@@ -50,3 +50,18 @@ def test_a_user_of_another_organization_sees_nothing_of_them(client, make_org, m
 def test_roles_outside_casework_get_no_panel(client, make_user, ngo, case, person, role):
     page = page_of(client, make_user(ngo, role), person)
     assert 'id="cases"' not in page and case.reference not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", ["Dernière position connue", "Dossiers", "Évaluations des vulnérabilités", "Commencer une évaluation"]),
+        ("ht", ["Dènye kote nou konnen li te ye", "Dosye", "Evalyasyon vilnerabilite", "Kòmanse yon evalyasyon"]),
+        ("pt", ["Última localização conhecida", "Casos", "Triagens de vulnerabilidade", "Iniciar uma triagem"]),
+    ],
+)
+def test_the_person_page_and_its_panels_are_translated(client, settings, colleague, case, person, language, words):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = page_of(client, colleague, person)
+    for word in words:
+        assert word in page
