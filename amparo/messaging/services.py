@@ -165,6 +165,9 @@ def create_broadcast(
         raise PermissionDenied(_("This template belongs to another organization."))
     if not template.variants.exists():
         raise ValidationError(_("The template has no text in any language."))
+    if crisis is None and {"welfare_status", "no_reply"} & set(audience or {}):
+        # Welfare exists only within a crisis: without one these filters would match everyone.
+        raise ValidationError(_("Welfare filters (welfare status, no reply yet) need a crisis."))
     broadcast = Broadcast(
         organization=organization,
         title=title.strip() or template.name,

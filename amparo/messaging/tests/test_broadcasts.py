@@ -218,3 +218,15 @@ def test_checkin_tokens_are_distinct_urlsafe_and_hashed():
     assert len({t for t, _ in tokens}) == 2000
     assert all(len(t) == 24 and t.replace("-", "").replace("_", "").isalnum() for t, _ in tokens)
     assert all(digest == token_hash(t) for t, digest in tokens)
+
+
+def test_welfare_filters_without_a_crisis_are_refused(officer, consulate, twilio_sms, checkin_template, migrant):
+    from django.core.exceptions import ValidationError
+
+    migrant()
+    for audience in ({"welfare_status": ["unknown"]}, {"no_reply": True}):
+        with pytest.raises(ValidationError):
+            services.create_broadcast(
+                actor=officer, organization=consulate, title="x", template=checkin_template, audience=audience
+            )
+    assert not Broadcast.objects.exists()
