@@ -51,6 +51,7 @@ class Plan:
     rows: list[Planned] = field(default_factory=list)
     by_channel: Counter = field(default_factory=Counter)
     by_language: Counter = field(default_factory=Counter)
+    by_channel_language: Counter = field(default_factory=Counter)  # (kind, language): who gets what where
     other_language: int = 0  # people who get a language other than their preferred one
     unreachable: Counter = field(default_factory=Counter)
 
@@ -59,6 +60,10 @@ class Plan:
             "reachable": len(self.rows),
             "by_channel": dict(self.by_channel),
             "by_language": dict(self.by_language),
+            "by_channel_language": {
+                kind: {lang: n for (k, lang), n in sorted(self.by_channel_language.items()) if k == kind}
+                for kind in self.by_channel
+            },
             "other_language": self.other_language,
             "unreachable": {reason: self.unreachable.get(reason, 0) for reason in REASONS},
             "unreachable_total": sum(self.unreachable.values()),
@@ -187,6 +192,7 @@ def plan_broadcast(user, broadcast, *, people: QuerySet[Person] | None = None) -
         )
         plan.by_channel[kind] += 1
         plan.by_language[language] += 1
+        plan.by_channel_language[kind, language] += 1
     return plan
 
 

@@ -135,6 +135,7 @@ def broadcast_detail(request, pk: int):
             for code, n in sorted(preview.get("by_language", {}).items(), key=lambda kv: -kv[1])
         ],
         "texts": _texts(broadcast, preview),
+        "matrix": _matrix(preview),
         "by_status": [(MessageStatus(s).label, n) for s, n in by_status.items()],
         "by_channel": _channel_counts(by_channel),
         "replied": replied,
@@ -157,6 +158,22 @@ LANGUAGE_NAMES = {code: name for code, name in settings.LANGUAGES}
 def _channel_counts(counts: dict) -> list[tuple[str, int]]:
     labels = dict(ChannelKind.choices)
     return [(str(labels.get(kind, kind)), n) for kind, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+
+
+def _matrix(preview: dict) -> dict | None:
+    """Who gets what where: languages (most recipients first) × channels, for the preview."""
+    cells = preview.get("by_channel_language")
+    if not cells:
+        return None
+    labels = dict(ChannelKind.choices)
+    kinds = [kind for kind, _n in sorted(preview.get("by_channel", {}).items(), key=lambda kv: -kv[1])]
+    languages = [code for code, _n in sorted(preview.get("by_language", {}).items(), key=lambda kv: -kv[1])]
+    return {
+        "channels": [str(labels.get(kind, kind)) for kind in kinds],
+        "rows": [
+            (LANGUAGE_NAMES.get(code, code), [cells.get(kind, {}).get(code, 0) for kind in kinds]) for code in languages
+        ],
+    }
 
 
 def _texts(broadcast, preview: dict) -> list[dict]:

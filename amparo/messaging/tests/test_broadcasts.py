@@ -28,6 +28,7 @@ def test_preview_counts_by_channel_language_and_reason(
     assert preview["reachable"] == 4
     assert preview["by_channel"] == {"sms": 3, "whatsapp": 1}
     assert preview["by_language"] == {"es": 2, "en": 1, "fr": 1}
+    assert preview["by_channel_language"] == {"sms": {"es": 2, "fr": 1}, "whatsapp": {"en": 1}}
     assert preview["other_language"] == 1
     assert preview["unreachable"] == {"no_consent": 1, "no_contact": 1, "no_channel": 1, "no_language": 0}
 

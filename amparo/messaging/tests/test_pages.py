@@ -160,6 +160,8 @@ def test_the_preview_shows_audience_channels_languages_and_the_text_they_will_re
     assert '<strong id="reachable">2</strong>' in html
     assert '<dd id="preview-channels">SMS: 2</dd>' in html
     assert 'id="no-consent">1<' in html and 'id="no-contact">1<' in html
+    matrix = html[html.index('id="preview-matrix"') :]
+    assert '<th scope="row">' in matrix and "<th>SMS</th>" in matrix
     # each language group's own text, not just one of the template's variants
     assert 'data-language="es"' in html and 'data-language="fr"' in html and 'data-language="en"' not in html
     assert "êtes-vous en sécurité" in html
