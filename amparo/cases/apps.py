@@ -14,6 +14,9 @@ class CasesConfig(AppConfig):
 
         ui.add_nav("cases:caseload", _("Cases"), roles=SENSITIVE_ROLES, order=45)
         ui.add_home_card("cases/_home_card.html", roles=SENSITIVE_ROLES, order=45)
+        from amparo.cases.queries import person_panel
+
+        ui.add_person_panel("cases/_person_panel.html", roles=SENSITIVE_ROLES, order=45, context=person_panel)
 
     # --- Merging two person records (called by the matching app inside its transaction) ---
 

@@ -45,3 +45,19 @@ def overdue(user, today=None):
 
 def notes_of(user, case: Case):
     return policy.visible(user, Note).filter(case=case)
+
+
+def person_panel(user, person) -> dict | None:
+    """This person's cases held by the user's organizations (the access policy's rule), for the
+    registry's person page, and whether the user may open one. None for users outside casework."""
+    from amparo.cases import access
+    from amparo.protection.access import can_screen
+
+    p = policy.principal_for(user)
+    if not (p.is_system or access.case_orgs(p)):
+        return None
+    rows = list(cases(user).filter(person=person).order_by("-opened_at", "-id")[:20])
+    return {
+        "cases": rows,
+        "may_open": not any(c.is_open for c in rows) and can_screen(user, person),
+    }

@@ -1,11 +1,14 @@
-"""The UI shell's extension points: each app adds its navigation entries and home-page cards in
-its AppConfig.ready(), so the base layout never needs to know which apps exist."""
+"""The UI shell's extension points: each app adds its navigation entries, home-page cards and
+panels of the person page in its AppConfig.ready(), so the base layout and the registry never need
+to know which apps exist."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from amparo.accounts.policy import Principal
+from amparo.accounts.policy import Principal, principal_for
 
 
 @dataclass(frozen=True)
@@ -23,8 +26,26 @@ class HomeCard:
     order: int
 
 
+@dataclass(frozen=True)
+class PersonPanel:
+    template: str
+    roles: frozenset[str] | None
+    order: int
+    # (user, person) -> dict of the panel's data, or None to leave the panel out for this user.
+    context: Callable[[Any, Any], dict | None] | None = None
+
+
+@dataclass(frozen=True)
+class RenderedPanel:
+    """A person panel ready to include: the template reads its data as `panel.data`."""
+
+    template: str
+    data: dict
+
+
 _nav: list[NavItem] = []
 _cards: list[HomeCard] = []
+_person_panels: list[PersonPanel] = []
 
 
 def add_nav(url_name: str, label, *, roles=None, order: int = 50) -> None:
@@ -41,6 +62,18 @@ def add_home_card(template: str, *, roles=None, order: int = 50) -> None:
     _cards.sort(key=lambda card: card.order)
 
 
+def add_person_panel(template: str, *, roles=None, order: int = 50, context=None) -> None:
+    """A section of the registry's person page, e.g. this person's screenings or cases.
+
+    `context(user, person)` returns the panel's data (read in the template as `panel.data`; the
+    template also sees `person` and the page's context) or None to leave the panel out. It must
+    read through the access policy: the panel shows only rows the user may see."""
+    if any(panel.template == template for panel in _person_panels):
+        return
+    _person_panels.append(PersonPanel(template, frozenset(roles) if roles else None, order, context))
+    _person_panels.sort(key=lambda panel: panel.order)
+
+
 def _allowed(roles: frozenset[str] | None, principal: Principal) -> bool:
     if principal.is_system:
         return True
@@ -55,3 +88,16 @@ def nav_for(principal: Principal) -> list[NavItem]:
 
 def home_cards_for(principal: Principal) -> list[HomeCard]:
     return [card for card in _cards if _allowed(card.roles, principal)]
+
+
+def person_panels_for(user, person, principal: Principal | None = None) -> list[RenderedPanel]:
+    """The panels of `person`'s page for `user` (who may already see the person), in order."""
+    principal = principal or principal_for(user)
+    panels = []
+    for panel in _person_panels:
+        if not _allowed(panel.roles, principal):
+            continue
+        data = panel.context(user, person) if panel.context else {}
+        if data is not None:
+            panels.append(RenderedPanel(panel.template, data))
+    return panels

@@ -12,14 +12,17 @@ that builds the rows.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,6 +51,7 @@ class Plan:
     rows: list[Planned] = field(default_factory=list)
     by_channel: Counter = field(default_factory=Counter)
     by_language: Counter = field(default_factory=Counter)
+    by_channel_language: Counter = field(default_factory=Counter)  # (kind, language): who gets what where
     other_language: int = 0  # people who get a language other than their preferred one
     unreachable: Counter = field(default_factory=Counter)
 
@@ -56,6 +60,10 @@ class Plan:
             "reachable": len(self.rows),
             "by_channel": dict(self.by_channel),
             "by_language": dict(self.by_language),
+            "by_channel_language": {
+                kind: {lang: n for (k, lang), n in sorted(self.by_channel_language.items()) if k == kind}
+                for kind in self.by_channel
+            },
             "other_language": self.other_language,
             "unreachable": {reason: self.unreachable.get(reason, 0) for reason in REASONS},
             "unreachable_total": sum(self.unreachable.values()),
@@ -125,8 +133,10 @@ def plan_broadcast(user, broadcast, *, people: QuerySet[Person] | None = None) -
     languages = set(broadcast.template.variants.values_list("language", flat=True))
     fallback_languages = broadcast.language_fallback or []
     consent = Consent.objects.active(ConsentPurpose.CRISIS_ALERTS).filter(person=OuterRef("pk"))
-    rows = people.annotate(consented=Exists(consent)).values_list(
-        "pk", "given_names", "first_surname", "second_surname", "preferred_language", "languages",
+    # `languages` comes as its JSON text: a handful of distinct language profiles cover a whole
+    # audience, so each is parsed once, not once per person.
+    rows = people.annotate(consented=Exists(consent), languages_text=Cast("languages", TextField())).values_list(
+        "pk", "given_names", "first_surname", "second_surname", "preferred_language", "languages_text",
         "preferred_channel", "consented",
     )  # fmt: skip
     contacts: dict[int, list[tuple]] = defaultdict(list)
@@ -139,7 +149,15 @@ def plan_broadcast(user, broadcast, *, people: QuerySet[Person] | None = None) -
         contacts[person_id].append((kind, value, whatsapp))
     plan = Plan()
     kinds = set(channels)
-    for pk, given, first, second, preferred_lang, spoken, preferred_channel, consented in rows.iterator(
+    chosen: dict[tuple, tuple[str | None, bool]] = {}
+
+    def language_for(preferred_lang: str, spoken_text: str | None) -> tuple[str | None, bool]:
+        """The language a person gets, and whether it is another than their own."""
+        spoken = (json.loads(spoken_text) if spoken_text else None) or []
+        language = choose_language(languages, language_chain(preferred_lang, spoken, fallback_languages))
+        return language, primary(preferred_lang or (spoken or [""])[0]) not in ("", language)
+
+    for pk, given, first, second, preferred_lang, spoken_text, preferred_channel, consented in rows.iterator(
         chunk_size=5000
     ):
         if not consented:
@@ -149,11 +167,14 @@ def plan_broadcast(user, broadcast, *, people: QuerySet[Person] | None = None) -
         if not route:
             plan.unreachable["no_channel" if has_contact else "no_contact"] += 1
             continue
-        language = choose_language(languages, language_chain(preferred_lang, spoken or [], fallback_languages))
+        key = (preferred_lang, spoken_text)
+        if key not in chosen:
+            chosen[key] = language_for(preferred_lang, spoken_text)
+        language, other = chosen[key]
         if language is None:
             plan.unreachable["no_language"] += 1
             continue
-        if primary(preferred_lang or (spoken or [""])[0]) not in ("", language):
+        if other:
             plan.other_language += 1
         kind, address = route[0]
         plan.rows.append(
@@ -171,13 +192,28 @@ def plan_broadcast(user, broadcast, *, people: QuerySet[Person] | None = None) -
         )
         plan.by_channel[kind] += 1
         plan.by_language[language] += 1
+        plan.by_channel_language[kind, language] += 1
     return plan
+
+
+TOKEN_BYTES = 18
 
 
 def checkin_token() -> tuple[str, str]:
     """A personal link's token and the hash stored for it (the token itself is never stored)."""
-    token = secrets.token_urlsafe(18)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
     return token, token_hash(token)
+
+
+def checkin_tokens(count: int) -> list[tuple[str, str]]:
+    """`count` tokens as `checkin_token()` makes them (18 bytes from the operating system's
+    CSPRNG, URL-safe base64, 24 characters), with one call for the random bytes of all."""
+    pool = secrets.token_bytes(TOKEN_BYTES * count)
+    tokens = []
+    for start in range(0, TOKEN_BYTES * count, TOKEN_BYTES):
+        token = base64.urlsafe_b64encode(pool[start : start + TOKEN_BYTES]).decode()  # 18 bytes: no padding
+        tokens.append((token, hashlib.sha256(token.encode()).hexdigest()))
+    return tokens
 
 
 def token_hash(token: str) -> str:
@@ -212,12 +248,13 @@ def outbox_rows(broadcast, plan: Plan, *, now=None) -> list[dict]:
     link_prefix = checkin_url("TOKEN").removesuffix("TOKEN/")  # reverse() once, not per person
     purpose = broadcast.template.purpose
     rows = []
+    tokens = iter(checkin_tokens(len(plan.rows)) if is_checkin else ())
     for row in plan.rows:
         variant = variants[row.language]
         values = {**shared, **row.values}
         digest = None
         if is_checkin:
-            token, digest = checkin_token()
+            token, digest = next(tokens)
             values["checkin_link"] = f"{link_prefix}{token}/"
         rows.append(
             {
@@ -255,19 +292,31 @@ def write_outbox(rows: list[dict]) -> int:
     if connection.vendor != "postgresql":
         Message.objects.bulk_create([Message(**row) for row in rows], batch_size=2000)
         return len(rows)
-    from psycopg.types.json import Jsonb
-
     fields = [f for f in Message._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
-    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    names = [f.attname for f in fields]
+    # COPY's text format, values prepared here: JSON as its text (the server parses it into
+    # jsonb), each distinct time formatted once, the defaults of the columns a row does not set
+    # converted once for all rows.
+    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+    times: dict[datetime, str] = {}
+
+    def text(name, value):
+        if name in json_fields:
+            return "[]" if value == [] else json.dumps(value)
+        if isinstance(value, datetime):
+            if value not in times:
+                times[value] = value.isoformat()
+            return times[value]
+        return value
+
+    position = {f.attname: i for i, f in enumerate(fields)}
+    base = [text(f.attname, f.get_default()) for f in fields]
     with connection.cursor() as cursor, cursor.copy(f"COPY {Message._meta.db_table} ({columns}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(
-                [
-                    Jsonb(row.get(name, defaults[name])) if name in json_fields else row.get(name, defaults[name])
-                    for name in names
-                ]
-            )
+            values = base.copy()
+            for name, value in row.items():
+                values[position[name]] = (
+                    text(name, value) if name in json_fields or isinstance(value, datetime) else value
+                )
+            copy.write_row(values)
     return len(rows)

@@ -64,6 +64,16 @@ class BroadcastForm(forms.Form):
             for name in ("crisis", "welfare_status", "no_reply"):
                 del self.fields[name]
 
+    def clean(self):
+        data = super().clean()
+        if not data.get("crisis"):
+            # Welfare filters only exist within a crisis: without one they would silently match everyone.
+            if data.get("welfare_status"):
+                self.add_error("welfare_status", _("Choose a crisis to filter by welfare status."))
+            if data.get("no_reply"):
+                self.add_error("no_reply", _("Choose a crisis to message only the people who have not replied."))
+        return data
+
     def clean_language_fallback(self):
         codes = [c.lower() for c in _codes(self.cleaned_data["language_fallback"])]
         bad = [c for c in codes if c not in LANGUAGES]

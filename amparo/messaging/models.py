@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.accounts.models import Organization
 from amparo.accounts.policy import ScopedQuerySet
@@ -150,7 +151,7 @@ class BroadcastStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
     SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("broadcast status", "Sent")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -206,10 +207,10 @@ class MessageStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     CLAIMED = "claimed", _("Claimed by a worker")
     SENDING = "sending", _("Being sent")
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("message status", "Sent")
     DELIVERED = "delivered", _("Delivered")
     READ = "read", _("Read")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("message status", "Failed")
     CANCELLED = "cancelled", _("Cancelled")
 
 

@@ -76,12 +76,15 @@ def save_template(
     bodies = {lang: body for lang, (subject, body) in variants.items() if body.strip()}
     if not bodies:
         raise ValidationError(_("A template needs its text in at least one language."))
-    unknown = sorted({name for check in check_variants(bodies) for name in check.unknown})
-    if unknown:
-        raise ValidationError(
-            _("Unknown placeholder(s): %(names)s. Known: %(known)s")
-            % {"names": ", ".join(f"{{{n}}}" for n in unknown), "known": ", ".join(f"{{{n}}}" for n in PLACEHOLDERS)}
-        )
+    known = ", ".join(f"{{{n}}}" for n in PLACEHOLDERS)
+    unknown = {
+        check.language: _("Unknown placeholder(s) in %(language)s: %(names)s. Known: %(known)s")
+        % {"language": check.language, "names": ", ".join(f"{{{n}}}" for n in check.unknown), "known": known}
+        for check in check_variants(bodies)
+        if check.unknown
+    }
+    if unknown:  # keyed by language, so the editor shows each next to its text
+        raise ValidationError(unknown)
     created = template is None
     if created:
         template = Template.objects.create(organization=organization, name=name.strip(), purpose=purpose)
@@ -162,6 +165,9 @@ def create_broadcast(
         raise PermissionDenied(_("This template belongs to another organization."))
     if not template.variants.exists():
         raise ValidationError(_("The template has no text in any language."))
+    if crisis is None and {"welfare_status", "no_reply"} & set(audience or {}):
+        # Welfare exists only within a crisis: without one these filters would match everyone.
+        raise ValidationError(_("Welfare filters (welfare status, no reply yet) need a crisis."))
     broadcast = Broadcast(
         organization=organization,
         title=title.strip() or template.name,

@@ -3,6 +3,7 @@ Each view starts from the access policy; each write goes through a service."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from amparo.messaging.models import (
     Broadcast,
     BroadcastStatus,
     Channel,
+    ChannelKind,
     InboundMessage,
     InboundStatus,
     Message,
@@ -113,23 +115,31 @@ def _initial(request, templates) -> dict:
 def broadcast_detail(request, pk: int):
     _principal(request)
     broadcast = policy.get_visible_or_404(
-        request.user, Broadcast.objects.select_related("template", "organization", "confirmed_by", "approved_by"), pk=pk
+        request.user,
+        Broadcast.objects.select_related("template", "organization", "crisis", "confirmed_by", "approved_by"),
+        pk=pk,
     )
     services.settle_broadcast(broadcast)
     by_status = dict(broadcast.messages.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     by_channel = dict(broadcast.messages.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     replied = broadcast.messages.filter(replied_at__isnull=False).count()
     failures = broadcast.messages.filter(status=MessageStatus.FAILED).select_related("person")[:50]
-    variants = {v.language: v for v in broadcast.template.variants.all()}
-    sample = next(iter(variants.values()), None)
+    preview = broadcast.preview or {}
     context = {
         "broadcast": broadcast,
-        "preview": broadcast.preview or {},
+        "preview": preview,
+        "audience": audience_summary(broadcast),
+        "preview_channels": _channel_counts(preview.get("by_channel", {})),
+        "preview_languages": [
+            (code, LANGUAGE_NAMES.get(code, code), n)
+            for code, n in sorted(preview.get("by_language", {}).items(), key=lambda kv: -kv[1])
+        ],
+        "texts": _texts(broadcast, preview),
+        "matrix": _matrix(preview),
         "by_status": [(MessageStatus(s).label, n) for s, n in by_status.items()],
-        "by_channel": by_channel,
+        "by_channel": _channel_counts(by_channel),
         "replied": replied,
         "failures": failures,
-        "sample": sample,
         "can_send": services.can_send(request.user, broadcast.organization_id),
         "can_approve": services.can_approve(request.user, broadcast.organization_id)
         and request.user.pk != broadcast.confirmed_by_id,
@@ -140,6 +150,75 @@ def broadcast_detail(request, pk: int):
             summary=f"failed messages of broadcast {broadcast.pk}",
         )  # fmt: skip
     return render(request, "messaging/broadcast_detail.html", context)
+
+
+LANGUAGE_NAMES = {code: name for code, name in settings.LANGUAGES}
+
+
+def _channel_counts(counts: dict) -> list[tuple[str, int]]:
+    labels = dict(ChannelKind.choices)
+    return [(str(labels.get(kind, kind)), n) for kind, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+
+
+def _matrix(preview: dict) -> dict | None:
+    """Who gets what where: languages (most recipients first) × channels, for the preview."""
+    cells = preview.get("by_channel_language")
+    if not cells:
+        return None
+    labels = dict(ChannelKind.choices)
+    kinds = [kind for kind, _n in sorted(preview.get("by_channel", {}).items(), key=lambda kv: -kv[1])]
+    languages = [code for code, _n in sorted(preview.get("by_language", {}).items(), key=lambda kv: -kv[1])]
+    return {
+        "channels": [str(labels.get(kind, kind)) for kind in kinds],
+        "rows": [
+            (LANGUAGE_NAMES.get(code, code), [cells.get(kind, {}).get(code, 0) for kind in kinds]) for code in languages
+        ],
+    }
+
+
+def _texts(broadcast, preview: dict) -> list[dict]:
+    """The text each language group will read (most recipients first; every variant when nobody
+    is reachable yet), with its SMS length."""
+    variants = {v.language: v for v in broadcast.template.variants.all()}
+    used = sorted(preview.get("by_language", {}).items(), key=lambda kv: -kv[1])
+    languages = [code for code, _n in used if code in variants] or sorted(variants)
+    checks = {c.language: c for c in check_variants({code: variants[code].body for code in languages})}
+    return [
+        {"language": code, "name": LANGUAGE_NAMES.get(code, code), "variant": variants[code], "check": checks[code]}
+        for code in languages
+    ]
+
+
+def audience_summary(broadcast) -> list[str]:
+    """Who the broadcast is for, in words, for the preview (the sender checks it before sending)."""
+    audience = broadcast.audience or {}
+    parts = []
+    if broadcast.crisis_id:
+        parts.append(_("people affected by %(crisis)s") % {"crisis": broadcast.crisis})
+        labels = dict(crisis_link.welfare_statuses())
+        if audience.get("welfare_status"):
+            names = ", ".join(str(labels.get(code, code)) for code in audience["welfare_status"])
+            parts.append(_("welfare status: %(names)s") % {"names": names})
+        if audience.get("no_reply"):
+            parts.append(_("who have not replied yet"))
+    if audience.get("nationality"):
+        parts.append(_("nationality %(code)s") % {"code": audience["nationality"]})
+    if audience.get("country"):
+        parts.append(_("in country %(code)s") % {"code": audience["country"]})
+    if audience.get("subdivisions"):
+        parts.append(_("in %(codes)s") % {"codes": ", ".join(audience["subdivisions"])})
+    if audience.get("language"):
+        parts.append(_("speaking %(code)s") % {"code": audience["language"]})
+    search = audience.get("search") or {}
+    if search.get("q"):
+        parts.append(_("registry search “%(q)s”") % {"q": search["q"]})
+    if search.get("municipality"):
+        parts.append(_("municipality %(name)s") % {"name": search["municipality"]})
+    if audience.get("person_ids"):
+        parts.append(_("%(n)s chosen people") % {"n": len(audience["person_ids"])})
+    if not parts:
+        parts.append(_("everyone your organization can see in the registry (no filter)"))
+    return parts
 
 
 def _transition(request, pk: int, action):
@@ -170,7 +249,11 @@ def broadcast_confirm(request, pk: int):
 @login_required
 @require_POST
 def broadcast_approve(request, pk: int):
-    return _transition(request, pk, services.approve_broadcast)
+    response = _transition(request, pk, services.approve_broadcast)
+    broadcast = Broadcast.objects.get(pk=pk)
+    if broadcast.status == BroadcastStatus.SENDING and broadcast.approved_by_id == request.user.pk:
+        flash.success(request, _("Approved: sending to %(n)s people.") % {"n": broadcast.recipients})
+    return response
 
 
 @login_required
@@ -219,7 +302,11 @@ def template_edit(request, pk: int | None = None):
                 template=template if editable else None,  # a shared default is copied, never changed
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            if hasattr(exc, "error_dict"):  # {language or field: errors}: shown next to the language's text
+                for key, errors in exc.error_dict.items():
+                    form.add_error(f"body_{key}" if key in LANGUAGES else key if key in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
         else:
             flash.success(request, _("Template saved."))
             return redirect("messaging:template_edit", saved.pk)
@@ -233,6 +320,7 @@ def template_edit(request, pk: int | None = None):
             "template": template,
             "editable": editable,
             "checks": checks,
+            "languages_without_text": _without_text(checks),
             "placeholders": PLACEHOLDERS,
             "languages": LANGUAGES,
         },
@@ -246,7 +334,14 @@ def template_check(request):
     _principal(request)
     variants = {lang: request.POST.get(f"body_{lang}", "") for lang in LANGUAGES}
     checks = check_variants({k: v for k, v in variants.items() if v.strip()}, purpose=request.POST.get("purpose", ""))
-    return render(request, "messaging/_checks.html", {"checks": checks})
+    return render(
+        request, "messaging/_checks.html", {"checks": checks, "languages_without_text": _without_text(checks)}
+    )
+
+
+def _without_text(checks) -> list[str]:
+    written = {c.language for c in checks}
+    return [code for code in LANGUAGES if code not in written]
 
 
 # --- inbox ------------------------------------------------------------------------------------

@@ -29,6 +29,9 @@ class ProtectionConfig(AppConfig):
         ui.add_nav("protection:directory", _("Services"), roles=None, order=40)
         ui.add_nav("protection:referral_list", _("Referrals"), roles=NAMING_ROLES, order=42)
         ui.add_home_card("protection/_home_card.html", roles=SENSITIVE_ROLES | {"provider_staff"}, order=40)
+        from amparo.protection.queries import person_panel
+
+        ui.add_person_panel("protection/_person_panel.html", roles=NAMING_ROLES, order=40, context=person_panel)
 
     # --- Merging two person records (called by the matching app inside its transaction) ---
 

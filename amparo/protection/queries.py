@@ -293,3 +293,34 @@ def outbox(user):
         .filter(from_organization_id__in=sending_organizations(p))
         .select_related("person", "to_organization", "service", "profile")
     )
+
+
+# --- The person page's panel (registered with core.ui.add_person_panel) --------------------
+
+
+def person_panel(user, person: Person) -> dict | None:
+    """This person's screenings and referrals that `user` may see, for the registry's person page:
+    screenings only for sensitive seats, referrals as the policy allows (sent by, or addressed
+    to, the user's organizations). None when there is nothing the user could see or do here."""
+    from amparo.protection.access import can_screen, sensitive_principal
+
+    p = policy.principal_for(user)
+    sees_screenings = p.is_system or bool(sensitive_principal(p).seats)
+    screenings = (
+        list(policy.visible(user, Screening).filter(person=person).select_related("organization")[:20])
+        if sees_screenings
+        else []
+    )
+    referrals = list(
+        policy.visible(user, Referral)
+        .filter(person=person)
+        .select_related("from_organization", "to_organization", "service")[:20]
+    )
+    if not (sees_screenings or referrals):
+        return None
+    return {
+        "sees_screenings": sees_screenings,
+        "screenings": screenings,
+        "referrals": referrals,
+        "may_screen": sees_screenings and can_screen(user, person),
+    }

@@ -74,9 +74,10 @@ def _via_person(p: policy.Principal) -> Q:
 
 
 def _households(p: policy.Principal) -> Q:
-    return Q(registering_organization_id__in=p.organization_ids(policy.NAMING_ROLES)) | Q(
-        members__in=Person.objects.filter(policy.names_q(p, Person)).values("pk")
-    )
+    # A subquery, not a join through `members`: one row per household however many of its
+    # members the user sees (callers need no .distinct()).
+    visible_member = Person.objects.filter(policy.names_q(p, Person), household=OuterRef("pk"))
+    return Q(registering_organization_id__in=p.organization_ids(policy.NAMING_ROLES)) | Q(Exists(visible_member))
 
 
 policy.register(Person, names=person_names, counts=person_counts)

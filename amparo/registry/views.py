@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction
 from amparo.accounts.models import Organization
+from amparo.core import ui
 from amparo.registry import forms, services
 from amparo.registry.access import can_change, can_see_sensitive
 from amparo.registry.columns import column_for_header
@@ -142,6 +143,8 @@ def person_detail(request, pk: int):
         "household_members": (
             person.household.members.visible_to(request.user).exclude(pk=person.pk) if person.household_id else []
         ),
+        # Other apps' sections (screenings, referrals, cases), each scoped by the access policy.
+        "person_panels": ui.person_panels_for(request.user, person),
     }
     if changeable:
         context.update(
@@ -411,7 +414,7 @@ def person_household(request, pk: int):
 
 @login_required
 def household_detail(request, pk: int):
-    household = policy.get_visible_or_404(request.user, Household.objects.distinct(), pk=pk)
+    household = policy.get_visible_or_404(request.user, Household, pk=pk)
     members = household.members.visible_to(request.user).order_by("household_role", "given_names")
     audit.record(request.user, AuditAction.VIEW, household, request=request, summary=str(household))
     return render(request, "registry/household_detail.html", {"household": household, "members": members})

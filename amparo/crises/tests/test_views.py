@@ -1,6 +1,7 @@
 """Crisis pages and endpoints: each scoped by the access policy, with an access-denied case."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -193,3 +194,15 @@ def test_counts_export_has_hxl_tags_and_suppresses_small_cells(client, scene):
     assert sorted(lines[2:]) == ["MX,MX-GRO,GT,<5,0,0,0,0", "MX,MX-GRO,HN,<5,0,0,0,0"]
     login(client, world["ngo_worker"])
     assert client.get(reverse("crises:counts_export", args=[crisis.pk])).content.decode().count("\n") == 2
+
+
+@pytest.mark.parametrize("language", ["es", "en", "fr", "ht", "pt"])
+def test_the_computed_at_line_never_ends_in_a_double_period(client, scene, settings, language):
+    world, crisis, *_ = scene
+    assert Crisis.objects.get(pk=crisis.pk).affected_computed_at is not None
+    login(client, world["officer"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("crises:crisis_detail", args=[crisis.pk])).content.decode()
+    line = re.search(r'<p class="muted small">([^<]*)</p>', page).group(1)
+    assert re.search(r"\d\d", line), line  # the time is there
+    assert ".." not in line, line

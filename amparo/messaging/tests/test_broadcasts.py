@@ -28,6 +28,7 @@ def test_preview_counts_by_channel_language_and_reason(
     assert preview["reachable"] == 4
     assert preview["by_channel"] == {"sms": 3, "whatsapp": 1}
     assert preview["by_language"] == {"es": 2, "en": 1, "fr": 1}
+    assert preview["by_channel_language"] == {"sms": {"es": 2, "fr": 1}, "whatsapp": {"en": 1}}
     assert preview["other_language"] == 1
     assert preview["unreachable"] == {"no_consent": 1, "no_contact": 1, "no_channel": 1, "no_language": 0}
 
@@ -186,3 +187,47 @@ def test_a_saved_registry_search_audience(officer, consulate, twilio_sms, checki
     )
     services.confirm_broadcast(actor=officer, broadcast=broadcast)
     assert list(broadcast.messages.values_list("person_id", flat=True)) == [wanted.pk]
+
+
+def test_the_outbox_rows_are_stored_exactly_as_planned(
+    officer, consulate, twilio_sms, smtp_email, checkin_template, migrant
+):
+    """COPY on PostgreSQL, bulk_create elsewhere: every column as the plan built it, defaults for
+    the rest (texts with tabs, new lines and backslashes, JSON fallback routes, times)."""
+    from amparo.messaging import audience
+    from amparo.messaging.models import EPOCH
+
+    migrant(phone="+525512340001", email="ana@example.org", given_names="Ana\tMaría \\ O'Brien\nLópez")
+    migrant(phone="+525512340002", language="fr", languages=["fr", "es"])
+    migrant(phone="+525512340003", language="", languages=[])
+    broadcast = services.create_broadcast(actor=officer, organization=consulate, title="x", template=checkin_template)
+    rows = audience.outbox_rows(broadcast, audience.plan_broadcast(officer, broadcast))
+    assert audience.write_outbox(rows) == 3
+    stored = {m.person_id: m for m in Message.objects.filter(broadcast=broadcast)}
+    for row in rows:
+        message = stored[row["person_id"]]
+        assert {name: getattr(message, name) for name in row} == row
+        assert (message.status, message.attempts, message.claimed_until, message.history) == ("queued", 0, EPOCH, [])
+    assert any("Ana\tMaría \\ O'Brien\nLópez" in m.body for m in stored.values())
+    assert any(m.fallback == [["email", "ana@example.org"]] for m in stored.values())
+
+
+def test_checkin_tokens_are_distinct_urlsafe_and_hashed():
+    from amparo.messaging.audience import checkin_tokens, token_hash
+
+    tokens = checkin_tokens(2000)
+    assert len({t for t, _ in tokens}) == 2000
+    assert all(len(t) == 24 and t.replace("-", "").replace("_", "").isalnum() for t, _ in tokens)
+    assert all(digest == token_hash(t) for t, digest in tokens)
+
+
+def test_welfare_filters_without_a_crisis_are_refused(officer, consulate, twilio_sms, checkin_template, migrant):
+    from django.core.exceptions import ValidationError
+
+    migrant()
+    for audience in ({"welfare_status": ["unknown"]}, {"no_reply": True}):
+        with pytest.raises(ValidationError):
+            services.create_broadcast(
+                actor=officer, organization=consulate, title="x", template=checkin_template, audience=audience
+            )
+    assert not Broadcast.objects.exists()

@@ -50,6 +50,7 @@ def test_the_page_opens_without_login_in_the_persons_language(client, link):
     html = response.content.decode()
     assert 'lang="en"' in html and "Ana, are you safe?" in html
     assert "<script>" not in html  # CSP: scripts come from static files only
+    assert '<a href="tel:+525550000000">+52 55 5000 0000</a>' in html  # the consulate, one tap away
 
 
 def test_answering_safe_updates_welfare_from_the_link(client, link):

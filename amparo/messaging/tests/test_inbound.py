@@ -104,6 +104,65 @@ def test_gateway_webhook_signatures(client, gateway_sms, emulator, migrant, case
     assert InboundMessage.objects.exists() == (case == "valid")
 
 
+@pytest.mark.parametrize("case", ["valid", "invalid", "missing"])
+def test_gateway_delivery_receipt_signatures(
+    client, officer, consulate, gateway_sms, checkin_template, migrant, emulator, case
+):
+    migrant(phone="+525512340010")
+    broadcast = services.create_broadcast(actor=officer, organization=consulate, title="x", template=checkin_template)
+    services.confirm_broadcast(actor=officer, broadcast=broadcast)
+    dispatch.run(budget_s=5, sleep=lambda s: None)
+    [(url, payload, headers)] = emulator.status_callbacks(status="delivered")
+    body = json.dumps(payload).encode()
+    headers = {
+        "valid": headers,
+        "invalid": {"HTTP_X_SIGNATURE": headers["HTTP_X_SIGNATURE"].replace("v1=", "v1=0")},
+        "missing": {},
+    }[case]
+    response = client.post(url.removeprefix("http://testserver"), body, content_type="application/json", **headers)
+    assert response.status_code == (200 if case == "valid" else 403)
+    message = broadcast.messages.get()
+    assert message.status == (MessageStatus.DELIVERED if case == "valid" else MessageStatus.SENT)
+
+
+@pytest.fixture
+def email_hooks(smtp_email, settings):
+    """The SMTP channel's webhook (inbound e-mail and bounces from the mail provider), signed with
+    the secret named in its options."""
+    settings.MESSAGING_SECRETS = {**getattr(settings, "MESSAGING_SECRETS", {}), "TEST_MAIL_HOOK": "mail-hook-secret"}
+    smtp_email.options = {**smtp_email.options, "webhook_secret_name": "TEST_MAIL_HOOK"}
+    smtp_email.save()
+    return smtp_email
+
+
+@pytest.mark.parametrize("case", ["valid", "invalid", "missing"])
+def test_inbound_email_webhook_signatures(client, email_hooks, migrant, case):
+    from amparo.messaging.channels.http_gateway import sign
+
+    migrant(phone="", email="ana@example.org")
+    body = json.dumps({"id": "mail-1", "from": "ana@example.org", "to": "alertas@consulado.example",
+                       "text": "Estoy bien"}).encode()  # fmt: skip
+    headers = {
+        "valid": {"HTTP_X_SIGNATURE": sign("mail-hook-secret", body)},
+        "invalid": {"HTTP_X_SIGNATURE": sign("not-the-secret", body)},
+        "missing": {},
+    }[case]
+    response = client.post(_inbound_url(email_hooks), body, content_type="application/json", **headers)
+    assert response.status_code == (200 if case == "valid" else 403)
+    assert InboundMessage.objects.filter(body="Estoy bien").exists() == (case == "valid")
+
+
+def test_an_email_channel_without_a_webhook_secret_refuses_every_webhook(client, smtp_email, migrant):
+    from amparo.messaging.channels.http_gateway import sign
+
+    body = json.dumps({"id": "mail-2", "from": "ana@example.org", "text": "1"}).encode()
+    response = client.post(
+        _inbound_url(smtp_email), body, content_type="application/json", HTTP_X_SIGNATURE=sign("", body)
+    )
+    assert response.status_code == 403
+    assert not InboundMessage.objects.exists()
+
+
 # --- receipts ---------------------------------------------------------------------------------
 
 
@@ -138,7 +197,18 @@ def test_an_undelivered_receipt_falls_back_to_the_next_channel(
 
 @pytest.mark.parametrize(
     ("text", "status", "needs"),
-    [("SI", "safe", []), ("ESTOY BIEN", "safe", []), ("MWEN BYEN", "safe", []), ("AYUDA medico", "needs_assistance", ["medical"])],
+    [
+        # es
+        ("SI", "safe", []), ("ESTOY BIEN", "safe", []), ("AYUDA medico", "needs_assistance", ["medical"]),
+        # en
+        ("SAFE", "safe", []), ("I need help", "needs_assistance", []),
+        # fr
+        ("je vais bien", "safe", []), ("AIDE", "needs_assistance", []),
+        # ht
+        ("MWEN BYEN", "safe", []), ("Mwen bezwen èd", "needs_assistance", []),
+        # pt
+        ("ESTOU BEM", "safe", []), ("SOCORRO", "needs_assistance", []),
+    ],
 )  # fmt: skip
 def test_a_reply_updates_welfare_with_source_reply(client, sent_checkin, emulator, twilio_sms, text, status, needs):
     message, person, crisis = sent_checkin
@@ -151,6 +221,14 @@ def test_a_reply_updates_welfare_with_source_reply(client, sent_checkin, emulato
     assert (item.person, item.in_reply_to, item.crisis, item.status) == (person, message, crisis, "processed")
     message.refresh_from_db()
     assert message.replied_at is not None
+
+
+def test_a_whatsapp_reply_is_matched_to_the_person(client, sent_checkin, emulator, twilio_whatsapp):
+    message, person, crisis = sent_checkin
+    _twilio_reply(client, emulator, twilio_whatsapp, "whatsapp:+525512340001", "A SALVO")
+    item = InboundMessage.objects.get()
+    assert (item.person, item.in_reply_to, item.status) == (person, message, "processed")
+    assert welfare_of(crisis, person).status == "safe"
 
 
 def test_an_unclear_reply_waits_in_the_inbox_with_the_original_text(client, sent_checkin, emulator, twilio_sms):

@@ -142,3 +142,76 @@ def test_a_shared_default_is_copied_not_changed(client, officer, world, consulat
     assert Template.objects.filter(organization=consulate, name="Nuestra alerta").exists()
     default.refresh_from_db()
     assert default.name == "Alerta" and default.variants.count() == 5
+
+
+def test_the_preview_shows_audience_channels_languages_and_the_text_they_will_read(
+    client, officer, consulate, twilio_sms, checkin_template, migrant
+):
+    migrant(phone="+525512340011", language="fr", given_names="Jean")
+    migrant(phone="+525512340012", language="es")
+    migrant(phone="+525512340013", language="es", consent=False)
+    migrant(phone="", language="es")
+    broadcast = services.create_broadcast(
+        actor=officer, organization=consulate, title="Sismo", template=checkin_template, audience={"nationality": "GT"}
+    )
+    client.force_login(officer)
+    html = client.get(f"/messaging/broadcasts/{broadcast.pk}/").content.decode()
+    assert "nationality GT" in html or "nacionalidad GT" in html
+    assert '<strong id="reachable">2</strong>' in html
+    assert '<dd id="preview-channels">SMS: 2</dd>' in html
+    assert 'id="no-consent">1<' in html and 'id="no-contact">1<' in html
+    matrix = html[html.index('id="preview-matrix"') :]
+    assert '<th scope="row">' in matrix and "<th>SMS</th>" in matrix
+    # each language group's own text, not just one of the template's variants
+    assert 'data-language="es"' in html and 'data-language="fr"' in html and 'data-language="en"' not in html
+    assert "êtes-vous en sécurité" in html
+
+
+def test_without_a_filter_the_preview_says_it_is_everyone(client, officer, world):
+    client.force_login(officer)
+    html = client.get(f"/messaging/broadcasts/{world['broadcast'].pk}/").content.decode()
+    assert "(no filter)" in html or "(sin filtro)" in html
+
+
+def test_welfare_filters_need_a_crisis(client, officer, world, checkin_template, crisis):
+    crisis()
+    client.force_login(officer)
+    response = client.post(
+        "/messaging/broadcasts/new/",
+        {"title": "Solo quienes no respondieron", "template": checkin_template.pk, "crisis": "", "no_reply": "on",
+         "welfare_status": ["unknown"], "language_fallback": "es", "checkin_valid_hours": "72"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert not Broadcast.objects.filter(title="Solo quienes no respondieron").exists()
+    errors = response.context["form"].errors
+    assert set(errors) == {"welfare_status", "no_reply"}
+
+
+def test_an_unknown_placeholder_is_reported_once_next_to_its_language(client, officer, world):
+    client.force_login(officer)
+    response = client.post(
+        "/messaging/templates/new/",
+        {"name": "Mía", "purpose": "alert", "body_es": "Hola {given_name}", "body_en": "Hello {nombre}"},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == ["body_en"] and "{nombre}" in errors["body_en"][0]
+    assert response.content.decode().count("{nombre}.") == 1
+
+
+def test_a_second_person_approves_from_the_page(client, officer, world, consulate, make_user):
+    supervisor = make_user(consulate, "org_admin", username="rodrigo")
+    broadcast = world["broadcast"]
+    broadcast.requires_approval = True
+    broadcast.save()
+    client.force_login(officer)
+    client.post(f"/messaging/broadcasts/{broadcast.pk}/confirm/")
+    page = client.get(f"/messaging/broadcasts/{broadcast.pk}/").content.decode()
+    assert 'id="approve"' not in page  # the person who confirmed cannot approve
+    client.force_login(supervisor)
+    assert 'id="approve"' in client.get(f"/messaging/broadcasts/{broadcast.pk}/").content.decode()
+    response = client.post(f"/messaging/broadcasts/{broadcast.pk}/approve/", follow=True)
+    broadcast.refresh_from_db()
+    assert broadcast.status == "sending" and broadcast.approved_by == supervisor
+    html = response.content.decode()
+    assert "rodrigo" in html and "lucia" in html  # who confirmed and who approved

@@ -1,5 +1,6 @@
 """Registry fixtures: two organizations with a user each, and the sample field files."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,5 +29,15 @@ def outsider(make_user, other_org):
 
 
 @pytest.fixture
-def latin1_file():
-    return FILES / "latin1_semicolon_es.csv"
+def latin1_file(tmp_path):
+    """A copy of the sample file in the test's own directory: an import writes its rejected-rows
+    report next to the file by default, and a test run must never write into the repository."""
+    copy = tmp_path / "latin1_semicolon_es.csv"
+    shutil.copyfile(FILES / "latin1_semicolon_es.csv", copy)
+    return copy
+
+
+@pytest.fixture
+def latin1_expected_report():
+    """The rejected-rows report the sample file gives with English active (compared, never written)."""
+    return FILES / "latin1_semicolon_es.rejected.csv"

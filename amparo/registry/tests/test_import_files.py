@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from amparo.accounts.models import AuditEvent
 from amparo.accounts.policy import system_principal
@@ -20,9 +21,10 @@ def run(shelter, path, **kwargs):
 
 
 def test_latin1_semicolon_file_with_spanish_headers_imports_valid_rows_and_reports_broken_ones(
-    shelter, latin1_file, tmp_path
+    shelter, latin1_file, latin1_expected_report, tmp_path
 ):
-    result = run(shelter, latin1_file, report_path=tmp_path / "rejected.csv")
+    with translation.override("en"):
+        result = run(shelter, latin1_file, report_path=tmp_path / "rejected.csv")
 
     assert (result.imported, result.updated, result.rejected) == (5, 0, 4)
     assert result.summary == "imported 5, updated 0, rejected 4"
@@ -54,6 +56,17 @@ def test_latin1_semicolon_file_with_spanish_headers_imports_valid_rows_and_repor
         ("9", "consent_alerts"),
     }
     assert all(r["reason"] for r in report)
+    assert (tmp_path / "rejected.csv").read_bytes() == latin1_expected_report.read_bytes()
+
+
+def test_the_report_is_written_next_to_the_file_by_default_in_the_active_language(shelter, latin1_file):
+    with translation.override("es"):
+        result = run(shelter, latin1_file)
+
+    assert result.report_path == latin1_file.with_name("latin1_semicolon_es.rejected.csv")
+    with open(result.report_path, encoding="utf-8-sig") as handle:
+        reasons = {r["column"]: r["reason"] for r in csv.DictReader(handle) if r["outcome"] == "rejected"}
+    assert reasons["given_names"] == "los nombres son obligatorios"
 
 
 def test_phones_are_parsed_with_location_then_nationality_then_organization_country(shelter, latin1_file):
