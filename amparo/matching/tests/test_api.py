@@ -239,3 +239,8 @@ def test_another_organization_cannot_read_or_undo_a_merge(client, officer, outsi
     assert client.get(f"/api/matching/merges/{merge_id}", **bearer(outsider)).status_code == 404
     assert post(client, f"/api/matching/merges/{merge_id}/undo", outsider).status_code == 404
     assert Merge.objects.get(pk=merge_id).undone_at is None
+
+
+def test_sentences_follow_the_request_language(client, officer, pair):
+    body = client.get(f"/api/matching/pairs/{pair.pk}", HTTP_ACCEPT_LANGUAGE="es", **bearer(officer)).json()
+    assert "'Pepe' es un hipocorístico de 'José'" in body["explanation"]
