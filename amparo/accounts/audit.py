@@ -36,6 +36,9 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
     ip, agent = _client(request)
+    if request is not None and "via" not in extra and str(getattr(request, "path", "")).startswith("/api/"):
+        # Services called from the API pass the request, not where it came from: say it here.
+        extra["via"] = "api"
     return AuditEvent.objects.create(
         actor=user,
         actor_label=label[:150],
