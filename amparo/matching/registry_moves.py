@@ -11,6 +11,7 @@ exactly what moved even if the survivor was merged further since.
   the survivor is closed (and reopened on unmerge), an older answer of the merged record stays
   with it;
 - nationalities the survivor lacks move;
+- a survivor without a household joins the merged record's household, with its relationship;
 - the merged record's name joins the survivor's other names; empty fields of the survivor (date
   of birth, second surname, sex, place of birth, languages) are filled from the merged record;
   its last known location is taken when newer. Each value is restored on unmerge unless someone
@@ -100,6 +101,11 @@ def merge_person(*, survivor: Person, merged: Person, actor) -> dict:
             setattr(survivor, name, getattr(merged, name))
     for name in ("second_surname", "place_of_birth", "preferred_language"):
         if not getattr(survivor, name) and getattr(merged, name):
+            fields[name] = [getattr(survivor, name), getattr(merged, name)]
+            setattr(survivor, name, getattr(merged, name))
+    if survivor.household_id is None and merged.household_id is not None:
+        # The family the merged record was registered with becomes the survivor's.
+        for name in ("household_id", "household_role"):
             fields[name] = [getattr(survivor, name), getattr(merged, name)]
             setattr(survivor, name, getattr(merged, name))
     if survivor.sex == "unknown" and merged.sex != "unknown":

@@ -154,3 +154,21 @@ def test_merge_from_the_pair_page_and_undo(client, two_records, officer):
     pair.refresh_from_db()
     merged.refresh_from_db()
     assert pair.status == PairStatus.PENDING and merged.record_status == RecordStatus.ACTIVE
+
+
+def test_a_survivor_without_a_household_joins_the_merged_records_family_until_unmerged(make_person, shelter, officer):
+    from amparo.registry.models import Household, Person
+
+    family = Household.objects.create(name="Hernández López", registering_organization=shelter)
+    survivor = make_person(shelter, given_names="José María", first_surname="Hernández")
+    merged = make_person(shelter, given_names="Chema", first_surname="Hernández", second_surname="López")
+    Person.objects.filter(pk=merged.pk).update(household=family, household_role="child")
+    merged.refresh_from_db()
+
+    merge = services.merge_people(actor=officer, survivor=survivor, merged=merged)
+    survivor.refresh_from_db()
+    assert (survivor.household_id, survivor.household_role) == (family.pk, "child")
+
+    services.unmerge(actor=officer, merge=merge)
+    survivor.refresh_from_db()
+    assert (survivor.household_id, survivor.household_role) == (None, "")
