@@ -53,17 +53,7 @@ def _encode_many(*columns: Sequence) -> tuple[list[np.ndarray], list]:
 
 def _encode(values: Sequence) -> tuple[np.ndarray, list]:
     """Codes for values: 0 for empty/None, 1.. for distinct values (with the value list)."""
-    table: dict = {}
-    lookup: list = [None]
-    codes = np.zeros(len(values), dtype=np.int64)
-    for i, v in enumerate(values):
-        if not v:
-            continue
-        code = table.get(v)
-        if code is None:
-            code = table[v] = len(lookup)
-            lookup.append(v)
-        codes[i] = code
+    (codes,), lookup = _encode_many(values)
     return codes, lookup
 
 
