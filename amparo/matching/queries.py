@@ -115,8 +115,9 @@ def likely_duplicates(
     threshold = review_threshold() if min_probability is None else min_probability
     scored = []
     rows = PersonFeatures.objects.filter(person__in=visible.values("pk")).values_list("person_id", "data")
+    size = registry_size()
     for pid, data in rows:
-        s = score(features, feat.Features.from_json(data), registry_size=registry_size())
+        s = score(features, feat.Features.from_json(data), registry_size=size)
         if s.probability >= threshold:
             scored.append((s.probability, pid, s))
     scored.sort(key=lambda item: (-item[0], item[1]))
