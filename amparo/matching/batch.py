@@ -19,7 +19,6 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 
@@ -198,10 +197,6 @@ def _encode_slice(bounds: tuple[int, int]) -> dict:
     return to_part(items[bounds[0] : bounds[1]])
 
 
-def _features_part(items: Sequence, *, to_features: Callable, fields: list[FieldSpec]) -> dict:
-    return _encode_part(to_features(items), fields)
-
-
 class Records:
     """Many records as columns of codes, ready for blocking and comparison."""
 
@@ -236,21 +231,17 @@ class Records:
     def build(
         cls,
         items: Sequence,
-        to_features: Callable | None = None,
+        to_part: Callable[[Sequence], dict],
         *,
-        to_part: Callable[[Sequence], dict] | None = None,
         fields=None,
         workers: int | None = None,
         source=None,
     ):
-        """Records of `items` (file rows, stored JSON…) turned into features by `to_features`
-        (a function of a list), or encoded directly by `to_part` (a function of a list giving
-        what `_encode_part` gives), in forked worker processes for large inputs: each encodes
-        its slice, and only codes and distinct values come back."""
+        """Records of `items` (file rows…) encoded by `to_part` (a function of a list giving
+        what `_encode_part` gives for their features), in forked worker processes for large
+        inputs: each encodes its slice, and only codes and distinct values come back."""
         fields = fields or REGISTRY_FIELDS
         workers = workers or default_workers()
-        if to_part is None:
-            to_part = partial(_features_part, to_features=to_features, fields=fields)
         if workers < 2 or len(items) < 100_000 or "fork" not in multiprocessing.get_all_start_methods():
             return cls(fields=fields, source=source, parts=[to_part(items)])
         size = -(-len(items) // workers)

@@ -72,7 +72,7 @@ def records_of_rows(rows: list[InputRow], *, organization_country: str = "", wor
     from amparo.matching import batch
 
     encode = partial(_rows_part, spanish_sex=m_means_female(rows), organization_country=organization_country)
-    return batch.Records.build(rows, to_part=encode, workers=workers)
+    return batch.Records.build(rows, encode, workers=workers)
 
 
 class _Codes(dict):
