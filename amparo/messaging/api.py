@@ -29,6 +29,9 @@ class InboxItemOut(Schema):
     from_address: str
     body: str
     intent: str
+    needs: list[str]
+    language: str
+    reason_code: str
     review_reason: str
     received_at: datetime
     person_id: int | None

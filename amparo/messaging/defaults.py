@@ -58,11 +58,11 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
     "Acuse de recibo": (
         "acknowledge",
         {
-            "es": ("", "Gracias, {given_name}. Recibimos su respuesta. - {organization}"),
-            "en": ("", "Thank you, {given_name}. We received your answer. - {organization}"),
-            "fr": ("", "Merci, {given_name}. Nous avons reçu votre réponse. - {organization}"),
-            "ht": ("", "Mèsi, {given_name}. Nou resevwa repons ou. - {organization}"),
-            "pt": ("", "Obrigado, {given_name}. Recebemos sua resposta. - {organization}"),
+            "es": ("", "Gracias, {given_name}. {understood} - {organization}"),
+            "en": ("", "Thank you, {given_name}. {understood} - {organization}"),
+            "fr": ("", "Merci, {given_name}. {understood} - {organization}"),
+            "ht": ("", "Mèsi, {given_name}. {understood} - {organization}"),
+            "pt": ("", "Obrigado, {given_name}. {understood} - {organization}"),
         },
     ),
 }  # fmt: skip

@@ -4,9 +4,12 @@
   person contacted in the message's crisis (unknown → contacted, nothing else).
 - A reply is matched to the person by the address we last wrote to from that organization
   (several people behind one number: the inbox decides), read in five languages
-  (`replies.read_reply`) and turned into a welfare update with source "reply". Unclear text,
-  unknown senders and replies about someone recorded as deceased wait in the staff inbox with
-  the original text.
+  (`replies.read_reply`, in the person's language first) and turned into a welfare update with
+  source "reply". Questions, unclear text, unknown senders and replies about someone recorded as
+  deceased wait in the staff inbox with the original text and the reason.
+- The thank-you says what was understood, in the person's language ("Registramos: está a salvo.
+  Si no es así, responda 2"), so a misread is corrected by the person: their next reply is
+  another welfare update from source "reply", and the latest one wins (the history keeps both).
 - Keywords get automatic replies, only to people with active `crisis_alerts` consent.
 - STOP withdraws that consent and cancels what is still queued for the person.
 """
@@ -18,8 +21,9 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction, ConsentPurpose
@@ -167,8 +171,9 @@ def receive_inbound(*, channel, inbound: Inbound, at: datetime | None = None) ->
     from amparo.messaging.replies import read_reply
 
     address = normalize_address(channel.kind, inbound.from_address)
-    reading = read_reply(inbound.body)
     person, message, why = match_sender(channel.organization_id, address, at=at)
+    hint = (message.language if message is not None else "") or (person.preferred_language if person else "")
+    reading = read_reply(inbound.body, language=hint)
     item = InboundMessage(
         organization_id=channel.organization_id,
         channel=channel,
@@ -183,6 +188,7 @@ def receive_inbound(*, channel, inbound: Inbound, at: datetime | None = None) ->
         intent=reading.intent,
         keyword=reading.intent if reading.intent in KEYWORD_PURPOSE or reading.intent == "stop" else "",
         needs=list(reading.needs),
+        language=reading.language,
     )
     crisis = _crisis_of(message)
     item.crisis = crisis
@@ -198,7 +204,7 @@ def receive_inbound(*, channel, inbound: Inbound, at: datetime | None = None) ->
     if reading.intent in ("safe", "help"):
         _apply_welfare_reply(item, person, crisis, reading, at)
         if item.status == InboundStatus.PROCESSED and has_alert_consent(person):
-            _auto_reply(item, person, TemplatePurpose.ACKNOWLEDGE)
+            _auto_reply(item, person, TemplatePurpose.ACKNOWLEDGE, reading=reading)
     elif reading.intent in KEYWORD_PURPOSE:
         if has_alert_consent(person):
             _auto_reply(item, person, KEYWORD_PURPOSE[reading.intent])
@@ -210,7 +216,7 @@ def receive_inbound(*, channel, inbound: Inbound, at: datetime | None = None) ->
             status=MessageStatus.CANCELLED, error_code="no_consent", error_detail="the person replied STOP"
         )
     else:
-        _to_inbox(item, reading.reason or _("not understood"))
+        _to_inbox(item, "", code=reading.reason or "not_understood")
     audit.record(
         _actor("messaging:inbound"), AuditAction.CREATE, item, organization=channel.organization_id,
         summary=f"reply {reading.intent}", person_id=person.pk,
@@ -218,10 +224,12 @@ def receive_inbound(*, channel, inbound: Inbound, at: datetime | None = None) ->
     return item
 
 
-def _to_inbox(item: InboundMessage, reason: str) -> InboundMessage:
+def _to_inbox(item: InboundMessage, reason: str, *, code: str = "") -> InboundMessage:
+    """The item waits for staff: with a reader's reason code (labelled on the page) or a text."""
     item.status = InboundStatus.NEEDS_REVIEW
     item.review_reason = str(reason)[:200]
-    item.save(update_fields=["status", "review_reason"])
+    item.reason_code = code
+    item.save(update_fields=["status", "review_reason", "reason_code"])
     return item
 
 
@@ -238,7 +246,7 @@ def _apply_welfare_reply(item: InboundMessage, person: Person, crisis, reading, 
         _to_inbox(item, str(exc) or _("welfare update refused"))
 
 
-def _template_text(organization_id: int, purpose: str, person: Person) -> tuple[str, str] | None:
+def _template_text(organization_id: int, purpose: str, person: Person, also: str = "") -> tuple[str, str] | None:
     templates = list(
         Template.objects.filter(purpose=purpose, organization_id=organization_id)
         .prefetch_related("variants")
@@ -247,14 +255,39 @@ def _template_text(organization_id: int, purpose: str, person: Person) -> tuple[
     if not templates:
         return None
     variants = {v.language: v for v in templates[0].variants.all()}
-    language = choose_language(variants, language_chain(person.preferred_language, person.languages or []))
+    spoken = [*(person.languages or []), *([also] if also else [])]
+    language = choose_language(variants, language_chain(person.preferred_language, spoken))
     if language is None:
         return None
     return language, variants[language].body
 
 
-def _auto_reply(item: InboundMessage, person: Person, purpose: str) -> Message | None:
-    found = _template_text(item.organization_id, purpose, person)
+def understood_text(reading, language: str) -> str:
+    """What Amparo understood from a reply, in the person's language, with how to correct it."""
+    with translation.override(language):
+        if reading.intent == "safe":
+            return _("We recorded: you are safe. If not, reply 2.")
+        if reading.needs:
+            needs = ", ".join(str(NEED_WORDS[code]) for code in reading.needs if code in NEED_WORDS)
+            return _("We recorded: you need help (%(needs)s). If you are safe, reply 1.") % {"needs": needs}
+        return _("We recorded: you need help. If you are safe, reply 1.")
+
+
+# Needs as the thank-you names them to the person (short, plain words).
+NEED_WORDS = {
+    "shelter": pgettext_lazy("need, in a message to the person", "a shelter"),
+    "medical": pgettext_lazy("need, in a message to the person", "medical care"),
+    "documents": pgettext_lazy("need, in a message to the person", "documents"),
+    "food": pgettext_lazy("need, in a message to the person", "food or water"),
+    "evacuation": pgettext_lazy("need, in a message to the person", "getting out of where you are"),
+    "repatriation": pgettext_lazy("need, in a message to the person", "returning to your country"),
+    "family_contact": pgettext_lazy("need, in a message to the person", "news of your family"),
+    "other": pgettext_lazy("need, in a message to the person", "something else"),
+}
+
+
+def _auto_reply(item: InboundMessage, person: Person, purpose: str, *, reading=None) -> Message | None:
+    found = _template_text(item.organization_id, purpose, person, also=item.language)
     if found is None:
         if purpose != TemplatePurpose.ACKNOWLEDGE:
             _to_inbox(item, _("no %(p)s text to answer with") % {"p": purpose})
@@ -274,6 +307,10 @@ def _auto_reply(item: InboundMessage, person: Person, purpose: str) -> Message |
         values["shelters"] = keywords.shelters_text(person) or _("No shelter with a known location yet.")
     info = _template_text(item.organization_id, TemplatePurpose.INFO, person)
     values["info"] = info[1] if info else ""
+    if reading is not None:
+        values["understood"] = understood_text(reading, language)
+        if "{understood}" not in body:
+            body = f"{body.rstrip()} {{understood}}"  # an older text: what was understood is always said
     reply = Message.objects.create(
         organization_id=item.organization_id,
         person=person,

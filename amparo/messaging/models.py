@@ -298,6 +298,24 @@ class InboundStatus(models.TextChoices):
     IGNORED = "ignored", _("Ignored")
 
 
+# Why the reply reader left a reply to a person (`replies.Reading.reason`), in words for staff.
+REVIEW_REASONS = {
+    "empty": _("The reply is empty."),
+    "both_menu": _("Answered both 1 and 2: a person must look."),
+    "safe_and_help": _("Says both safe and needing help: a person must look."),
+    "question": _("A question, not an answer: a person must answer it."),
+    "answer_no": _("Answered “no” without saying more: a person must look."),
+    "unsure": _("The person is not sure: a person must look."),
+    "negated_bad": _("Says “not bad”, which is not clearly safe: a person must look."),
+    "distress": _("Shows distress without words Amparo can read: a person must look."),
+    "uncertain_word": _("A word Amparo does not know may change the meaning: a person must look."),
+    "more_to_say": _("Says safe but also something Amparo cannot read: a person must look."),
+    "languages_disagree": _("Reads as safe in one language but not in another: a person must look."),
+    "no_safe_word": _("Says no help is needed but not that they are safe: a person must look."),
+    "not_understood": _("Amparo could not read this reply: a person must look."),
+}
+
+
 class InboundMessage(models.Model):
     """A message a person sent us: a reply to a check-in, a keyword, or anything else."""
 
@@ -312,10 +330,12 @@ class InboundMessage(models.Model):
     person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound")
     in_reply_to = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="replies")
     crisis = models.ForeignKey("crises.Crisis", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    intent = models.CharField(max_length=16, blank=True)  # safe, help, keyword, unclear
+    intent = models.CharField(max_length=16, blank=True)  # safe, help, question, unclear, a keyword
     keyword = models.CharField(max_length=16, blank=True)
     needs = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=16, blank=True)  # the language the reader read it in
     status = models.CharField(max_length=16, choices=InboundStatus.choices, default=InboundStatus.PROCESSED)
+    reason_code = models.CharField(max_length=32, blank=True)  # a REVIEW_REASONS key, when the reader decided
     review_reason = models.CharField(max_length=200, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -336,6 +356,11 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_address}: {self.body[:40]}"
+
+    @property
+    def review_reason_label(self) -> str:
+        """Why it waits for staff, in the reader's words (a reason code gets its label)."""
+        return str(REVIEW_REASONS.get(self.reason_code, self.review_reason))
 
 
 class CheckInAnswer(models.Model):

@@ -29,6 +29,7 @@ PLACEHOLDERS = {
     "consulate_address": _("the consulate's address"),
     "shelters": _("the nearest shelters (keyword replies)"),
     "info": _("information text (keyword replies)"),
+    "understood": _("what Amparo understood from the reply, and how to correct it (thank-you)"),
 }
 # Typical lengths used to estimate SMS segments in the editor (plain letters, so the template's
 # own characters decide the encoding; a name with á or ó switches a message to UCS-2).
@@ -43,6 +44,7 @@ SAMPLE_VALUES = {
     "consulate_address": "Av. Explanada 1025, Lomas de Chapultepec",
     "shelters": "Albergue Belén, Tapachula, +52 962 000 0000",
     "info": "",
+    "understood": "Registramos: esta a salvo. Si no es asi, responda 2.",
 }
 DEFAULT_FALLBACK = ("es", "en")
 

@@ -367,7 +367,7 @@ def inbox_item(request, pk: int):
     item = policy.get_visible_or_404(
         request.user, InboundMessage.objects.select_related("person", "in_reply_to", "channel"), pk=pk
     )
-    form = ResolveForm(request.POST or None, statuses=crisis_link.welfare_statuses())
+    form = ResolveForm(request.POST or None, initial={"needs": item.needs}, statuses=crisis_link.welfare_statuses())
     if request.method == "POST" and form.is_valid():
         try:
             inbound.resolve_inbox_item(
@@ -391,7 +391,10 @@ def inbox_item(request, pk: int):
         earlier = list(
             policy.visible(request.user, Message).filter(person_id=item.person_id).order_by("-created_at")[:5]
         )
-    return render(request, "messaging/inbox_item.html", {"item": item, "form": form, "earlier": earlier})
+    labels = dict(form.fields["needs"].choices)
+    needs_read = [str(labels.get(code, code)) for code in item.needs]
+    context = {"item": item, "form": form, "earlier": earlier, "needs_read": needs_read}
+    return render(request, "messaging/inbox_item.html", context)
 
 
 @login_required

@@ -6,7 +6,14 @@ import json
 import pytest
 
 from amparo.messaging import dispatch, services
-from amparo.messaging.models import InboundMessage, InboundStatus, Message, MessageStatus, TemplatePurpose
+from amparo.messaging.models import (
+    REVIEW_REASONS,
+    InboundMessage,
+    InboundStatus,
+    Message,
+    MessageStatus,
+    TemplatePurpose,
+)
 from amparo.messaging.tests.conftest import make_template, welfare_of
 from amparo.registry.services import has_consent
 
@@ -233,10 +240,12 @@ def test_a_whatsapp_reply_is_matched_to_the_person(client, sent_checkin, emulato
 
 def test_an_unclear_reply_waits_in_the_inbox_with_the_original_text(client, sent_checkin, emulator, twilio_sms):
     _message, person, crisis = sent_checkin
-    _twilio_reply(client, emulator, twilio_sms, "+525512340001", "No sé, mi hermano no contesta")
+    _twilio_reply(client, emulator, twilio_sms, "+525512340001", "Sí y no, luego le explico")
     item = InboundMessage.objects.get()
-    assert item.status == InboundStatus.NEEDS_REVIEW and item.body == "No sé, mi hermano no contesta"
+    assert item.status == InboundStatus.NEEDS_REVIEW and item.body == "Sí y no, luego le explico"
+    assert item.reason_code == "answer_no" and item.review_reason_label == str(REVIEW_REASONS["answer_no"])
     assert welfare_of(crisis, person).status == "unknown"
+    assert not Message.objects.filter(purpose=TemplatePurpose.ACKNOWLEDGE).exists()  # no thank-you for it
 
 
 def test_a_reply_about_a_deceased_person_goes_to_the_inbox(client, sent_checkin, emulator, twilio_sms):
@@ -267,7 +276,7 @@ def test_a_provider_retrying_its_webhook_records_the_reply_once(client, sent_che
 
 def test_staff_resolve_an_inbox_item_into_a_welfare_status(client, sent_checkin, emulator, twilio_sms, officer):
     _message, person, crisis = sent_checkin
-    _twilio_reply(client, emulator, twilio_sms, "+525512340001", "estamos en la iglesia, sin agua")
+    _twilio_reply(client, emulator, twilio_sms, "+525512340001", "estamos en la iglesia de San Juan")
     item = InboundMessage.objects.get()
     client.force_login(officer)
     response = client.post(
