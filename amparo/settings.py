@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "amparo.messaging",
     "amparo.protection",
     "amparo.cases",
+    "amparo.portal",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("messaging/", include("amparo.messaging.urls")),
     path("protection/", include("amparo.protection.urls")),
     path("cases/", include("amparo.cases.urls")),
+    path("p/", include("amparo.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

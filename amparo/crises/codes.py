@@ -66,6 +66,7 @@ class WelfareSource(models.TextChoices):
     STAFF = "staff", _("Staff")
     REPLY = "reply", _("Message reply")
     CHECKIN_LINK = "checkin_link", _("Check-in link")
+    SELF_REPORT = "self_report", _("Self-report (portal)")
     FIELD_VISIT = "field_visit", _("Field visit")
     PARTNER = "partner", _("Partner")
     IMPORT = "import", _("Import")
@@ -73,7 +74,7 @@ class WelfareSource(models.TextChoices):
 
 # Sources that come from the person's own answer, without a staff member deciding: they may not set
 # or leave `deceased`, and never overwrite a later entry made by a person (staff, visit, partner).
-AUTOMATIC_SOURCES = frozenset({WelfareSource.REPLY, WelfareSource.CHECKIN_LINK})
+AUTOMATIC_SOURCES = frozenset({WelfareSource.REPLY, WelfareSource.CHECKIN_LINK, WelfareSource.SELF_REPORT})
 
 
 class AlertLevel(models.IntegerChoices):

@@ -224,6 +224,23 @@ def receive_inbound(*, channel, inbound: Inbound, at: datetime | None = None) ->
     return item
 
 
+@transaction.atomic
+def record_portal_report(
+    *, organization, crisis, phone: str, person: Person | None, intent: str, needs: list[str], body: str
+) -> InboundMessage:
+    """A self-report from the migrant portal that no record could take (an unknown phone, a
+    record outside the crisis, an update refused): it waits in the inbox for staff, like a reply
+    nobody could match. The phone was verified with a one-time code."""
+    item = InboundMessage.objects.create(
+        organization=organization, channel=None, kind="portal", from_address=phone, body=body[:2000],
+        person=person, crisis=crisis, intent=intent, needs=needs,
+    )  # fmt: skip
+    audit.record(_actor("portal:self-service"), AuditAction.CREATE, item, organization=organization.pk,
+                 summary=f"portal self-report {intent}")  # fmt: skip
+    # A reason code, not a sentence: the migrant's language is active here, the staff read theirs.
+    return _to_inbox(item, "", code="portal_no_record" if person is None else "portal_confirm")
+
+
 def _to_inbox(item: InboundMessage, reason: str, *, code: str = "") -> InboundMessage:
     """The item waits for staff: with a reader's reason code (labelled on the page) or a text."""
     item.status = InboundStatus.NEEDS_REVIEW

@@ -37,6 +37,15 @@ class ChannelKind(models.TextChoices):
     EMAIL = "email", _("E-mail")
 
 
+class InboundKind(models.TextChoices):
+    """Where an inbound item came from: a channel, or the migrant portal's self-report form."""
+
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("E-mail")
+    PORTAL = "portal", _("Portal")
+
+
 class Provider(models.TextChoices):
     TWILIO = "twilio", _("Twilio Messages API")
     HTTP_GATEWAY = "http_gateway", _("HTTP gateway (JSON)")
@@ -313,6 +322,8 @@ REVIEW_REASONS = {
     "languages_disagree": _("Reads as safe in one language but not in another: a person must look."),
     "no_safe_word": _("Says no help is needed but not that they are safe: a person must look."),
     "not_understood": _("Amparo could not read this reply: a person must look."),
+    "portal_no_record": _("Self-report from the portal: no record in this crisis holds this phone."),
+    "portal_confirm": _("Self-report from the portal: staff must confirm it."),
 }
 
 
@@ -321,7 +332,7 @@ class InboundMessage(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="inbound_messages")
     channel = models.ForeignKey(Channel, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound")
-    kind = models.CharField(max_length=16, choices=ChannelKind.choices)
+    kind = models.CharField(max_length=16, choices=InboundKind.choices)
     from_address = models.CharField(max_length=254)
     to_address = models.CharField(max_length=254, blank=True)
     body = models.TextField(blank=True)
