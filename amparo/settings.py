@@ -190,6 +190,14 @@ MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
+# --- Migrant portal (/p/): one-time phone codes and the portal session (docs/portal.md).
+PORTAL_SMS_ORGANIZATION = env_str("PORTAL_SMS_ORGANIZATION", "")
+PORTAL_CODE_MINUTES = env_int("PORTAL_CODE_MINUTES", 10)
+PORTAL_CODE_ATTEMPTS = env_int("PORTAL_CODE_ATTEMPTS", 5)
+PORTAL_CODES_PER_PHONE = env_int("PORTAL_CODES_PER_PHONE", 3)
+PORTAL_CODES_PER_ADDRESS = env_int("PORTAL_CODES_PER_ADDRESS", 10)
+PORTAL_SESSION_MINUTES = env_int("PORTAL_SESSION_MINUTES", 15)
+
 # --- Maps: tiles come from the internet, which a closed network lacks; empty = outline map.
 MAP_TILE_URL = env_str("AMPARO_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("AMPARO_MAP_TILE_ATTRIBUTION", "")

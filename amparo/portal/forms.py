@@ -49,6 +49,10 @@ class PhoneField(forms.CharField):
 
 
 def clean_phone(raw: str, country: str) -> str:
+    if not country and not raw.strip().startswith(("+", "00")):
+        raise forms.ValidationError(
+            _("Choose the country of the number, or write the number with + and its country code.")
+        )
     parsed = parse_phone(raw, country)
     if not parsed.is_valid:
         raise forms.ValidationError(_("This does not look like a phone number. Write it with its country code, e.g. +52 55 1234 5678."))
@@ -56,20 +60,20 @@ def clean_phone(raw: str, country: str) -> str:
 
 
 class PhoneForm(Form):
-    country = forms.ChoiceField(label=_("Country of the number"))
+    country = forms.ChoiceField(label=_("Country of the number"), required=False)
     phone = PhoneField()
 
     def __init__(self, *args, language: str = "es", default_country: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = _countries(language, REGION)
+        self.fields["country"].choices = [("", "—"), *_countries(language, REGION)]
         if default_country:
             self.fields["country"].initial = default_country
 
     def clean(self):
         data = super().clean()
-        if data.get("phone") and data.get("country"):
+        if data.get("phone"):
             try:
-                data["phone"] = clean_phone(data["phone"], data["country"])
+                data["phone"] = clean_phone(data["phone"], data.get("country", ""))
             except forms.ValidationError as exc:
                 self.add_error("phone", exc)
         return data
@@ -115,7 +119,7 @@ class RegistrationForm(Form):
     surnames = forms.CharField(label=_("Your surnames"), max_length=300, required=False)
     nationality = forms.ChoiceField(label=_("Your nationality"))
     language = forms.ChoiceField(label=_("Language for messages"))
-    phone_country = forms.ChoiceField(label=_("Country of the number"))
+    phone_country = forms.ChoiceField(label=_("Country of the number"), required=False)
     phone = PhoneField()
 
     def __init__(self, *args, language: str = "es", nationalities=(), **kwargs):
@@ -123,7 +127,7 @@ class RegistrationForm(Form):
         self.fields["nationality"].choices = [("", "—"), *_countries(language, nationalities)]
         self.fields["language"].choices = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
         self.fields["language"].initial = language
-        self.fields["phone_country"].choices = _countries(language, REGION)
+        self.fields["phone_country"].choices = [("", "—"), *_countries(language, REGION)]
         for purpose, text in CONSENT_TEXTS.items():
             self.fields[f"consent_{purpose}"] = forms.TypedChoiceField(
                 label=text,
@@ -134,9 +138,9 @@ class RegistrationForm(Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("phone") and data.get("phone_country"):
+        if data.get("phone"):
             try:
-                data["phone"] = clean_phone(data["phone"], data["phone_country"])
+                data["phone"] = clean_phone(data["phone"], data.get("phone_country", ""))
             except forms.ValidationError as exc:
                 self.add_error("phone", exc)
         return data

@@ -268,7 +268,7 @@ def self_register(*, data: Registration, organization: Organization, request=Non
     )
     ContactPoint.objects.filter(person=person, kind=ContactKind.PHONE, value=data.phone).update(verified=True)
     registration = SelfRegistration.objects.create(person=person, organization=organization)
-    transaction.on_commit(lambda: _queue_duplicates(registration.pk))
+    _queue_duplicates(registration.pk)  # at once: the consulate's queue shows it with its candidates
     return registration
 
 

@@ -155,12 +155,13 @@ def services(request, lang: str):
     )  # fmt: skip
 
 
-def services_near(where, kinds, limit: int = 8):
-    """The nearest active services of these kinds, nearest first, in growing rings."""
+def services_near(where, kinds, limit: int = 8, max_km: float | None = None):
+    """The nearest active services of these kinds, nearest first, in growing rings (up to
+    `max_km` away when given: a shelter 800 km away is not "nearby" in a crisis)."""
     from amparo.protection.queries import RINGS_KM, search_services
 
     found = []
-    for radius in RINGS_KM:
+    for radius in [r for r in RINGS_KM if max_km is None or r <= max_km] or [max_km]:
         found = []
         for kind in kinds:
             found += [f for f in search_services(kind=kind, lat=where.lat, lon=where.lon, radius_km=radius)
@@ -172,12 +173,15 @@ def services_near(where, kinds, limit: int = 8):
 
 
 def _group_labels():
-    from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
 
+    # A context of their own: other apps translate "Shelter" or "Food" for staff, in other words.
     return [
-        ("shelter", _("Shelter")), ("health", _("Health care")), ("legal", _("Legal help and asylum")),
-        ("consulate", _("Consulate")), ("food", _("Food")), ("documents", _("Documents")),
-        ("family", _("Find my family")),
+        (code, pgettext("portal services near me", label))
+        for code, label in (
+            ("shelter", "Shelter"), ("health", "Health care"), ("legal", "Legal help and asylum"),
+            ("consulate", "Consulate"), ("food", "Food"), ("documents", "Documents"), ("family", "Find my family"),
+        )
     ]  # fmt: skip
 
 
@@ -197,7 +201,7 @@ def crisis_here(request, lang: str):
     if where is not None:
         crises = queries.active_crises_at(where)
         if where.has_point:
-            shelters = services_near(where, ("shelter",), limit=3)
+            shelters = services_near(where, ("shelter",), limit=3, max_km=200)
         country_pages = {v.page.topic: v for v in queries.published_pages(where.country, lang)} if where.country else {}
         advice = [country_pages[t] for t in dict.fromkeys(queries.crisis_topic(c) for c in crises) if t in country_pages]
     return render_portal(
