@@ -56,7 +56,8 @@ def test_each_consent_must_be_answered(client, world, sms):
 def test_an_ambiguous_town_is_chosen_from_a_list(client, world, sms):
     response = client.post(reverse("portal:register", args=["es"]), _form(q="San José"))
     html = response.content.decode()
-    assert response.status_code == 200 and 'name="place"' in html and "Costa Rica" not in html or "San José" in html
+    assert response.status_code == 200 and html.count('name="place"') >= 2  # a choice, not a guess
+    assert not Person.objects.filter(given_names="Ana Lucía").exists()
 
 
 @pytest.mark.django_db
@@ -81,7 +82,6 @@ def test_staff_verify_or_reject_and_others_cannot(client, world, sms):
     _register(client, sms)
     registration = SelfRegistration.objects.get()
     client.force_login(world["outsider"])
-    assert world["outsider"].username not in client.get(reverse("portal:staff_registrations")).content.decode() or True
     assert "Ana Lucía" not in client.get(reverse("portal:staff_registrations")).content.decode()
     response = client.post(reverse("portal:staff_registration_decide", args=[registration.pk]), {"decision": "verify"})
     assert response.status_code == 404
