@@ -5,7 +5,7 @@ from amparo.messaging.models import Broadcast, Channel, InboundMessage, Message,
 
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
-    list_display = ("name", "organization", "kind", "provider", "is_active", "rate_per_second")
+    list_display = ("name", "organization", "kind", "provider", "is_active", "rate_per_second", "sms_alphabet")
     list_filter = ("kind", "provider", "is_active")
     readonly_fields = ("webhook_key",)
 
@@ -17,7 +17,7 @@ class VariantInline(admin.TabularInline):
 
 @admin.register(Template)
 class TemplateAdmin(admin.ModelAdmin):
-    list_display = ("name", "purpose", "organization")
+    list_display = ("name", "purpose", "organization", "sms_alphabet")
     inlines = [VariantInline]
 
 

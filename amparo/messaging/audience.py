@@ -17,7 +17,7 @@ import hashlib
 import json
 import secrets
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -28,7 +28,16 @@ from django.utils import timezone
 
 from amparo.accounts.codes import ConsentPurpose, RecordStatus
 from amparo.messaging.models import Channel, ChannelKind, Message, TemplatePurpose
-from amparo.messaging.rendering import choose_language, language_chain, primary, render
+from amparo.messaging.rendering import (
+    choose_language,
+    language_chain,
+    message_text,
+    placeholders_in,
+    primary,
+    render,
+    uses_gsm7,
+)
+from amparo.messaging.sms import sms_length
 from amparo.registry.models import Consent, ContactKind, ContactPoint, Person
 
 DEFAULT_ROUTE = (ChannelKind.WHATSAPP, ChannelKind.SMS, ChannelKind.EMAIL)
@@ -234,28 +243,124 @@ def common_values(org, crisis_name: str = "") -> dict[str, str]:
     }
 
 
+TOKEN_LENGTH = len(base64.urlsafe_b64encode(bytes(TOKEN_BYTES)))  # 24: every link has the same length
+
+
+@dataclass
+class Texts:
+    """How a broadcast's texts are made, once per broadcast: the variants, the values everyone
+    shares, the check-in link's prefix and, per language, whether its SMS is written in GSM-7."""
+
+    broadcast: object
+    variants: dict
+    shared: dict
+    link_prefix: str
+    gsm7: dict[str, bool]
+
+    @classmethod
+    def of(cls, broadcast) -> Texts:
+        template = broadcast.template
+        variants = {v.language: v for v in template.variants.all()}
+        sms_channel = org_channels(broadcast.organization_id).get(ChannelKind.SMS)
+        channel_alphabet = sms_channel.sms_alphabet if sms_channel is not None else "auto"
+        return cls(
+            broadcast=broadcast,
+            variants=variants,
+            shared=common_values(
+                broadcast.organization, broadcast.crisis.name if broadcast.crisis_id else broadcast.title
+            ),
+            link_prefix=checkin_url("TOKEN").removesuffix("TOKEN/"),  # reverse() once, not per person
+            gsm7={
+                language: uses_gsm7(
+                    language=language, template_alphabet=template.sms_alphabet, channel_alphabet=channel_alphabet
+                )
+                for language in variants
+            },
+        )
+
+    @property
+    def is_checkin(self) -> bool:
+        return self.broadcast.template.purpose == TemplatePurpose.CHECKIN
+
+    def body(self, row: Planned, token: str = "") -> str:
+        values = {**self.shared, **row.values}
+        if self.is_checkin:
+            values["checkin_link"] = f"{self.link_prefix}{token or 'x' * TOKEN_LENGTH}/"
+        return message_text(
+            self.variants[row.language].body, values, kind=row.kind, language=row.language,
+            gsm7=self.gsm7[row.language],
+        )  # fmt: skip
+
+
+def sms_estimate(broadcast, plan: Plan) -> dict:
+    """The SMS parts a broadcast will cost, per language, before it is confirmed: each person's
+    own text (their name, a check-in link of its real length, GSM-7 where it applies), counted
+    as networks bill it; with the parts the same texts would cost with every accent kept."""
+    texts = Texts.of(broadcast)
+    names = sorted(
+        {"given_name", "full_name"} & set().union(*(placeholders_in(v.body) for v in texts.variants.values()))
+    )
+    counted: dict[tuple, tuple[int, str, int]] = {}
+    by_language: dict[str, dict] = {}
+    for row in plan.rows:
+        if row.kind != ChannelKind.SMS:
+            continue
+        key = (row.language, *(row.values.get(name, "") for name in names))
+        if key not in counted:
+            sent = sms_length(texts.body(row))
+            with_accents = sent
+            if texts.gsm7[row.language]:
+                with_accents = sms_length(replace(texts, gsm7={**texts.gsm7, row.language: False}).body(row))
+            counted[key] = (sent.segments, sent.encoding, with_accents.segments)
+        parts, encoding, parts_with_accents = counted[key]
+        entry = by_language.setdefault(
+            row.language,
+            {"people": 0, "parts": 0, "max_parts": 0, "ucs2": 0, "parts_with_accents": 0,
+             "gsm7_writing": texts.gsm7[row.language]},
+        )  # fmt: skip
+        entry["people"] += 1
+        entry["parts"] += parts
+        entry["max_parts"] = max(entry["max_parts"], parts)
+        entry["ucs2"] += encoding == "UCS-2"
+        entry["parts_with_accents"] += parts_with_accents
+    return {
+        "by_language": by_language,
+        "people": sum(e["people"] for e in by_language.values()),
+        "parts": sum(e["parts"] for e in by_language.values()),
+        "parts_with_accents": sum(e["parts_with_accents"] for e in by_language.values()),
+    }
+
+
+def sms_parts(rows: list[dict]) -> dict[str, int]:
+    """The parts the queued SMS rows cost, per language (what the estimate predicted)."""
+    parts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row["kind"] == ChannelKind.SMS:
+            parts[row["language"]] += sms_length(row["body"]).segments
+    return dict(parts)
+
+
 def outbox_rows(broadcast, plan: Plan, *, now=None) -> list[dict]:
     """The outbox rows for a plan, as plain dicts of the fields that differ from the defaults (no
     model instances: at 100,000 recipients their construction costs more than the insert). One
     deterministic idempotency key per broadcast and person, so the same broadcast can never be
     queued twice for anyone."""
     now = now or timezone.now()
-    variants = {v.language: v for v in broadcast.template.variants.all()}
+    texts = Texts.of(broadcast)
+    variants = texts.variants
     channel_ids = {kind: channel.pk for kind, channel in org_channels(broadcast.organization_id).items()}
-    shared = common_values(broadcast.organization, broadcast.crisis.name if broadcast.crisis_id else broadcast.title)
-    is_checkin = broadcast.template.purpose == TemplatePurpose.CHECKIN
+    is_checkin = texts.is_checkin
     expires = now + timedelta(hours=broadcast.checkin_valid_hours) if is_checkin else None
-    link_prefix = checkin_url("TOKEN").removesuffix("TOKEN/")  # reverse() once, not per person
     purpose = broadcast.template.purpose
     rows = []
     tokens = iter(checkin_tokens(len(plan.rows)) if is_checkin else ())
     for row in plan.rows:
         variant = variants[row.language]
-        values = {**shared, **row.values}
+        values = {**texts.shared, **row.values}
         digest = None
+        token = ""
         if is_checkin:
             token, digest = next(tokens)
-            values["checkin_link"] = f"{link_prefix}{token}/"
         rows.append(
             {
                 "organization_id": broadcast.organization_id,
@@ -267,7 +372,7 @@ def outbox_rows(broadcast, plan: Plan, *, now=None) -> list[dict]:
                 "to_address": row.address,
                 "language": row.language,
                 "subject": render(variant.subject, values),
-                "body": render(variant.body, values).strip(),
+                "body": texts.body(row, token),
                 "purpose": purpose,
                 "idempotency_key": f"b{broadcast.pk}-p{row.person_id}",
                 "next_attempt_at": now,

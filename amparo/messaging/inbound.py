@@ -40,7 +40,7 @@ from amparo.messaging.models import (
     Template,
     TemplatePurpose,
 )
-from amparo.messaging.rendering import choose_language, language_chain, render
+from amparo.messaging.rendering import choose_language, language_chain, message_text, uses_gsm7
 from amparo.registry.models import Consent, ContactPoint, Person
 from amparo.registry.phones import parse_phone
 from amparo.registry.services import record_location, withdraw_consent
@@ -263,7 +263,9 @@ def _apply_welfare_reply(item: InboundMessage, person: Person, crisis, reading, 
         _to_inbox(item, str(exc) or _("welfare update refused"))
 
 
-def _template_text(organization_id: int, purpose: str, person: Person, also: str = "") -> tuple[str, str] | None:
+def _template_text(organization_id: int, purpose: str, person: Person, also: str = "") -> tuple[str, str, str] | None:
+    """(language, text, SMS alphabet) of the organization's template for `purpose` (else the
+    shared default) in the person's language."""
     templates = list(
         Template.objects.filter(purpose=purpose, organization_id=organization_id)
         .prefetch_related("variants")
@@ -276,7 +278,7 @@ def _template_text(organization_id: int, purpose: str, person: Person, also: str
     language = choose_language(variants, language_chain(person.preferred_language, spoken))
     if language is None:
         return None
-    return language, variants[language].body
+    return language, variants[language].body, templates[0].sms_alphabet
 
 
 def understood_text(reading, language: str) -> str:
@@ -309,7 +311,7 @@ def _auto_reply(item: InboundMessage, person: Person, purpose: str, *, reading=N
         if purpose != TemplatePurpose.ACKNOWLEDGE:
             _to_inbox(item, _("no %(p)s text to answer with") % {"p": purpose})
         return None
-    language, body = found
+    language, body, alphabet = found
     organization = item.organization
     consulate = keywords.consulate_for(person, organization)
     values = {
@@ -335,7 +337,17 @@ def _auto_reply(item: InboundMessage, person: Person, purpose: str, *, reading=N
         kind=item.kind,
         to_address=item.from_address,
         language=language,
-        body=render(body, values).strip(),
+        body=message_text(
+            body,
+            values,
+            kind=item.kind,
+            language=language,
+            gsm7=uses_gsm7(
+                language=language,
+                template_alphabet=alphabet,
+                channel_alphabet=item.channel.sms_alphabet if item.channel_id else "auto",
+            ),
+        ),  # fmt: skip
         purpose=purpose,
         idempotency_key=f"in{item.pk}-{purpose}",
         crisis_id=item.crisis_id,

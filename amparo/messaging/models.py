@@ -53,6 +53,15 @@ class Provider(models.TextChoices):
     CONSOLE = "console", _("Console (development: writes to the log)")
 
 
+class SmsAlphabet(models.TextChoices):
+    """How an SMS is written: one accent outside GSM-7 makes the whole SMS UCS-2 (67 characters per
+    part instead of 153). `sms.to_gsm7` writes it without those accents, never changing meaning."""
+
+    AUTO = "auto", _("Automatic: without accents where the language reads fine so")
+    GSM7 = "gsm7", _("Without accents (GSM-7) whenever the meaning stays the same")
+    UNICODE = "unicode", _("Keep every accent (Unicode: shorter SMS parts)")
+
+
 class Channel(models.Model):
     """How one organization reaches people on one kind of channel."""
 
@@ -78,6 +87,13 @@ class Channel(models.Model):
         help_text=_("environment variable (or *_FILE) holding the token, key or password; never the secret itself"),
     )
     options = models.JSONField(_("options"), default=dict, blank=True)
+    sms_alphabet = models.CharField(
+        _("SMS alphabet"),
+        max_length=8,
+        choices=SmsAlphabet.choices,
+        default=SmsAlphabet.AUTO,
+        help_text=_("for SMS channels; a template's own choice wins"),
+    )
     rate_per_second = models.FloatField(_("messages per second"), default=10.0)
     next_slot_at = models.DateTimeField(default=timezone.now, editable=False)
     webhook_key = models.SlugField(max_length=40, unique=True, editable=False)
@@ -121,6 +137,9 @@ class Template(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     purpose = models.CharField(_("purpose"), max_length=16, choices=TemplatePurpose.choices)
+    sms_alphabet = models.CharField(
+        _("SMS alphabet"), max_length=8, choices=SmsAlphabet.choices, default=SmsAlphabet.AUTO
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
-from amparo.messaging.sms import sms_length
+from amparo.messaging.sms import reads_fine_without_accents, sms_length, to_gsm7
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 PLACEHOLDERS = {
@@ -72,6 +72,24 @@ def render(text: str, values: dict[str, str]) -> str:
     return "".join(pieces)
 
 
+def uses_gsm7(*, language: str, template_alphabet: str = "auto", channel_alphabet: str = "auto") -> bool:
+    """Whether an SMS in `language` is written without the accents GSM-7 lacks: the template's
+    choice, else the channel's, else the language's default (`data/sms_alphabet.toml`)."""
+    for choice in (template_alphabet, channel_alphabet):
+        if choice in ("gsm7", "unicode"):
+            return choice == "gsm7"
+    return reads_fine_without_accents(language)
+
+
+def message_text(body: str, values: dict[str, str], *, kind: str, language: str, gsm7: bool) -> str:
+    """What a person receives: the template rendered with their values and, for an SMS written
+    in GSM-7, without the accents GSM-7 lacks (links untouched, meaning unchanged)."""
+    text = render(body, values).strip()
+    if kind == "sms" and gsm7:
+        return to_gsm7(text, language=language).text
+    return text
+
+
 def primary(tag: str) -> str:
     return (tag or "").strip().replace("_", "-").split("-")[0].lower()
 
@@ -90,25 +108,36 @@ def choose_language(available: Iterable[str], chain: Iterable[str]) -> str | Non
 @dataclass(frozen=True)
 class VariantCheck:
     language: str
-    encoding: str
+    encoding: str  # as the SMS goes out (after GSM-7 transliteration when it applies)
     segments: int
     units: int
     non_gsm: tuple[str, ...]
     missing: tuple[str, ...]  # placeholders other languages use but this one lacks
     unknown: tuple[str, ...]  # placeholders that are not known
+    segments_with_accents: int = 0  # the same text with every accent kept
+    sms_text: str = ""  # the template as written for SMS, when it differs from the text
+    kept_for: str = ""  # a word whose meaning needs its accents (the SMS keeps them all)
 
 
-def check_variants(variants: dict[str, str], *, purpose: str = "") -> list[VariantCheck]:
-    """The editor's checks: SMS encoding and segments (with typical placeholder values), a
-    placeholder used in one language but missing in another, unknown placeholders, and a
-    check-in template without its link."""
+def check_variants(variants: dict[str, str], *, purpose: str = "", sms_alphabet: str = "auto") -> list[VariantCheck]:
+    """The editor's checks: SMS encoding and segments (with typical placeholder values, written
+    in GSM-7 when the template's alphabet and the language say so), a placeholder used in one
+    language but missing in another, unknown placeholders, and a check-in template without its
+    link."""
     used = set().union(*(placeholders_in(body) for body in variants.values())) if variants else set()
     if purpose == "checkin":
         used.add("checkin_link")
     checks = []
     for language, body in sorted(variants.items()):
         names = placeholders_in(body)
-        length = sms_length(render(body, SAMPLE_VALUES))
+        rendered = render(body, SAMPLE_VALUES).strip()
+        with_accents = sms_length(rendered)
+        length, sms_text, kept_for = with_accents, "", ""
+        if uses_gsm7(language=language, template_alphabet=sms_alphabet):
+            written = to_gsm7(rendered, language=language)
+            length, kept_for = sms_length(written.text), written.kept_for
+            template_written = to_gsm7(body.strip(), language=language)
+            sms_text = template_written.text if template_written.changed else ""
         checks.append(
             VariantCheck(
                 language=language,
@@ -118,6 +147,9 @@ def check_variants(variants: dict[str, str], *, purpose: str = "") -> list[Varia
                 non_gsm=length.non_gsm,
                 missing=tuple(sorted((used & set(PLACEHOLDERS)) - names)),
                 unknown=tuple(sorted(names - set(PLACEHOLDERS))),
+                segments_with_accents=with_accents.segments,
+                sms_text=sms_text,
+                kept_for=kept_for,
             )
         )
     return checks

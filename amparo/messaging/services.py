@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction, Role
 from amparo.accounts.models import Organization
-from amparo.messaging.audience import outbox_rows, plan_broadcast, write_outbox
+from amparo.messaging.audience import outbox_rows, plan_broadcast, sms_estimate, sms_parts, write_outbox
 from amparo.messaging.models import (
     LANGUAGES,
     Broadcast,
     BroadcastStatus,
     Channel,
     MessageStatus,
+    SmsAlphabet,
     Template,
     TemplatePurpose,
     TemplateVariant,
@@ -60,6 +61,7 @@ def save_template(
     purpose: str,
     variants: dict[str, tuple[str, str]],
     template: Template | None = None,
+    sms_alphabet: str = SmsAlphabet.AUTO,
 ) -> Template:
     """Create or update a template with its language variants ({language: (subject, body)}); an
     empty body removes that language. Shared defaults (organization None) only by the system."""
@@ -72,6 +74,8 @@ def save_template(
         raise PermissionDenied(_("This template belongs to another organization."))
     if purpose not in TemplatePurpose.values:
         raise ValidationError({"purpose": _("Unknown purpose: %(p)s") % {"p": purpose}})
+    if sms_alphabet not in SmsAlphabet.values:
+        raise ValidationError({"sms_alphabet": _("Unknown SMS alphabet: %(a)s") % {"a": sms_alphabet}})
     variants = {lang.strip().lower(): v for lang, v in variants.items() if lang.strip()}
     bodies = {lang: body for lang, (subject, body) in variants.items() if body.strip()}
     if not bodies:
@@ -87,10 +91,12 @@ def save_template(
         raise ValidationError(unknown)
     created = template is None
     if created:
-        template = Template.objects.create(organization=organization, name=name.strip(), purpose=purpose)
+        template = Template.objects.create(
+            organization=organization, name=name.strip(), purpose=purpose, sms_alphabet=sms_alphabet
+        )
     else:
-        template.name, template.purpose = name.strip(), purpose
-        template.save(update_fields=["name", "purpose", "updated_at"])
+        template.name, template.purpose, template.sms_alphabet = name.strip(), purpose, sms_alphabet
+        template.save(update_fields=["name", "purpose", "sms_alphabet", "updated_at"])
     template.variants.exclude(language__in=list(bodies)).delete()
     for language, (subject, body) in variants.items():
         if body.strip():
@@ -104,6 +110,7 @@ def save_template(
         organization=organization,
         summary=f"template {template.name}",
         languages=sorted(bodies),
+        sms_alphabet=sms_alphabet,
     )
     return template
 
@@ -181,7 +188,7 @@ def create_broadcast(
         crisis=crisis,
     )
     broadcast.save()
-    broadcast.preview = plan_broadcast(principal, broadcast).summary()
+    broadcast.preview = _preview(principal, broadcast)
     broadcast.save(update_fields=["preview"])
     audit.record(
         principal, AuditAction.CREATE, broadcast, request=request, organization=organization,
@@ -190,8 +197,14 @@ def create_broadcast(
     return broadcast
 
 
+def _preview(actor, broadcast: Broadcast) -> dict:
+    """Who gets what where, and what the SMS will cost (per language, with each person's values)."""
+    plan = plan_broadcast(actor, broadcast)
+    return {**plan.summary(), "sms": sms_estimate(broadcast, plan)}
+
+
 def refresh_preview(*, actor, broadcast: Broadcast) -> dict:
-    broadcast.preview = plan_broadcast(actor, broadcast).summary()
+    broadcast.preview = _preview(actor, broadcast)
     Broadcast.objects.filter(pk=broadcast.pk).update(preview=broadcast.preview)
     return broadcast.preview
 
@@ -245,8 +258,9 @@ def _queue(principal, broadcast: Broadcast, *, request=None) -> int:
     """Fill the outbox: plan again (consent may have changed since the preview), then one
     bulk insert. Dispatch starts when the transaction commits."""
     plan = plan_broadcast(principal, broadcast)
-    count = write_outbox(outbox_rows(broadcast, plan))
-    broadcast.preview = plan.summary()
+    rows = outbox_rows(broadcast, plan)
+    count = write_outbox(rows)
+    broadcast.preview = {**plan.summary(), "sms": broadcast.preview.get("sms", {}), "sms_parts_queued": sms_parts(rows)}
     broadcast.recipients = count
     broadcast.sent_at = timezone.now()
     broadcast.save(update_fields=["preview", "recipients", "sent_at"])

@@ -1,21 +1,47 @@
-"""SMS length: which encoding a text needs and how many segments it costs.
+"""SMS length and alphabet: which encoding a text needs, how many parts it costs, and the GSM-7
+spelling of a text that would otherwise go out as UCS-2.
 
-GSM-7 (3GPP TS 23.038 default alphabet): 160 septets in one message, 153 per segment when split;
+GSM-7 (3GPP TS 23.038 default alphabet): 160 septets in one message, 153 per part when split;
 the extension table characters ^ { } \\ [ ~ ] | € and form feed cost two septets (escape + char)
-and an escape pair is never split across segments. Any other character forces UCS-2: 70 UTF-16
-code units in one message, 67 per segment, and a surrogate pair (emoji) is never split.
-Spanish á, í, ó, ú are NOT in GSM-7 (é, ñ, ü are), a common surprise the editor points out.
+and an escape pair is never split across parts. Any other character forces UCS-2: 70 UTF-16
+code units in one message, 67 per part, and a surrogate pair (emoji) is never split.
+Spanish á, í, ó, ú are NOT in GSM-7 (é, ñ, ü are): one of them turns a 2-part message into 4.
+
+Transliteration (`to_gsm7`) writes such a text in GSM-7 without changing what it says: letters
+lose the accent GSM-7 lacks (á → a, ç → c, ã → a), capitals that GSM-7 only has in small letters
+become small (È → è, so Haitian Creole keeps its è), typographic quotes and dashes become plain
+ones. Web addresses are never touched (the check-in link stays byte for byte), and a text holding
+a word whose meaning changes without its accent (French "sûr", Portuguese "avô") keeps its
+accents: `data/sms_alphabet.toml` lists them per language, with the languages that read fine
+without accents (transliteration on by default for them).
 """
 
 from __future__ import annotations
 
+import re
+import tomllib
+import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 GSM7_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM7_EXTENSION = set("\f^{}\\[~]|€")
+_NOT_GSM = re.compile("[^" + re.escape("".join(sorted(GSM7_BASIC | GSM7_EXTENSION))) + "]")
+_EXTENSION = re.compile("[" + re.escape("".join(sorted(GSM7_EXTENSION))) + "]")
+# Same meaning in GSM-7: typography, spaces, ordinal signs.
+_PLAIN = {
+    "’": "'", "‘": "'", "‚": "'", "ʼ": "'", "´": "'", "`": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
+    "‹": "'", "›": "'", "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "…": "...", "•": "-", "·": ".",
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\t": " ", "º": "o", "ª": "a",
+    "œ": "oe", "Œ": "OE",
+}  # fmt: skip
+_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
+DATA = Path(__file__).parent / "data" / "sms_alphabet.toml"
 
 
 @dataclass(frozen=True)
@@ -39,12 +65,97 @@ def _pack(costs: list[int], single: int, multi: int) -> int:
     return segments
 
 
+def _parts(units: int, single: int, multi: int) -> int:
+    return 0 if units == 0 else 1 if units <= single else -(-units // multi)
+
+
 def sms_length(text: str) -> SmsLength:
-    non_gsm = tuple(dict.fromkeys(ch for ch in text if ch not in GSM7_BASIC and ch not in GSM7_EXTENSION))
+    non_gsm = tuple(dict.fromkeys(_NOT_GSM.findall(text)))
     if not non_gsm:
-        costs = [2 if ch in GSM7_EXTENSION else 1 for ch in text]
-        segments = _pack(costs, 160, 153)
-        return SmsLength("GSM-7", sum(costs), segments, 160 if segments <= 1 else 153, ())
-    costs = [2 if ord(ch) > 0xFFFF else 1 for ch in text]
-    segments = _pack(costs, 70, 67)
-    return SmsLength("UCS-2", sum(costs), segments, 70 if segments <= 1 else 67, non_gsm)
+        escapes = len(_EXTENSION.findall(text))
+        units = len(text) + escapes
+        if escapes and units > 160:  # an escape pair never straddles two parts
+            segments = _pack([2 if ch in GSM7_EXTENSION else 1 for ch in text], 160, 153)
+        else:
+            segments = _parts(units, 160, 153)
+        return SmsLength("GSM-7", units, segments, 160 if segments <= 1 else 153, ())
+    wide = sum(1 for ch in non_gsm if ord(ch) > 0xFFFF)
+    if wide:
+        costs = [2 if ord(ch) > 0xFFFF else 1 for ch in text]
+        units, segments = sum(costs), _pack(costs, 70, 67)
+    else:
+        units = len(text)
+        segments = _parts(units, 70, 67)
+    return SmsLength("UCS-2", units, segments, 70 if segments <= 1 else 67, non_gsm)
+
+
+# --- GSM-7 spelling ------------------------------------------------------------------------------
+
+
+@cache
+def _spelling(ch: str) -> str | None:
+    """The GSM-7 spelling of one character with the same meaning, or None if there is none."""
+    if ch in GSM7_BASIC or ch in GSM7_EXTENSION:
+        return ch
+    if ch in _PLAIN:
+        return _PLAIN[ch]
+    lower = ch.lower()
+    if lower != ch and lower in GSM7_BASIC:
+        return lower  # È → è: GSM-7 has it only in small letters
+    base = unicodedata.normalize("NFD", ch)[0]
+    if base != ch and base.isalpha() and base in GSM7_BASIC:
+        return base  # á → a, ç → c, Ô → O
+    return None
+
+
+@cache
+def alphabet_rules() -> dict[str, dict]:
+    """Per language: `default` (transliterate SMS unless told otherwise) and `keep` (words whose
+    meaning changes without their accent: a text holding one keeps its accents)."""
+    with open(DATA, "rb") as handle:
+        data = tomllib.load(handle)
+    return {
+        language: {
+            "default": bool(rules.get("default", False)),
+            "keep": frozenset(w.casefold() for w in rules.get("keep", [])),
+        }
+        for language, rules in data.items()
+    }
+
+
+def reads_fine_without_accents(language: str) -> bool:
+    return alphabet_rules().get((language or "").split("-")[0].lower(), {}).get("default", False)
+
+
+@dataclass(frozen=True)
+class Gsm7Text:
+    text: str
+    changed: bool
+    kept_for: str = ""  # the word whose meaning needs its accents ("" when none)
+
+
+def to_gsm7(text: str, *, language: str = "") -> Gsm7Text:
+    """`text` in GSM-7 where it can be written so with the same meaning (see the module doc).
+    Characters with no GSM-7 spelling (emojis, other scripts) stay: the text is then UCS-2 anyway."""
+    if not _NOT_GSM.search(text):
+        return Gsm7Text(text, False)
+    keep = alphabet_rules().get((language or "").split("-")[0].lower(), {}).get("keep", frozenset())
+    pieces, start = [], 0
+    for url in _URL.finditer(text):
+        pieces.append((text[start : url.start()], True))
+        pieces.append((url.group(), False))
+        start = url.end()
+    pieces.append((text[start:], True))
+    for piece, plain in pieces:
+        if plain and keep:
+            for word in _WORD.findall(piece):
+                if word.casefold() in keep:
+                    return Gsm7Text(text, False, word)
+    out = []
+    for piece, plain in pieces:
+        if not plain:
+            out.append(piece)
+            continue
+        out.append("".join(_spelling(ch) or ch for ch in piece))
+    result = "".join(out)
+    return Gsm7Text(result, result != text)

@@ -136,6 +136,7 @@ def broadcast_detail(request, pk: int):
         ],
         "texts": _texts(broadcast, preview),
         "matrix": _matrix(preview),
+        "sms_cost": _sms_cost(preview),
         "by_status": [(MessageStatus(s).label, n) for s, n in by_status.items()],
         "by_channel": _channel_counts(by_channel),
         "replied": replied,
@@ -176,13 +177,35 @@ def _matrix(preview: dict) -> dict | None:
     }
 
 
+def _sms_cost(preview: dict) -> dict | None:
+    """The SMS parts per language before confirmation (most people first), and the total."""
+    sms = preview.get("sms") or {}
+    if not sms.get("people"):
+        return None
+    rows = []
+    for code, entry in sorted(sms["by_language"].items(), key=lambda kv: -kv[1]["people"]):
+        per_person = entry["parts"] / entry["people"]
+        rows.append({"code": code, "name": LANGUAGE_NAMES.get(code, code), "per_person": f"{per_person:.1f}", **entry})
+    return {
+        "rows": rows,
+        "people": sms["people"],
+        "parts": sms["parts"],
+        "saved": sms["parts_with_accents"] - sms["parts"],
+    }
+
+
 def _texts(broadcast, preview: dict) -> list[dict]:
     """The text each language group will read (most recipients first; every variant when nobody
-    is reachable yet), with its SMS length."""
+    is reachable yet), with its SMS length and, when SMS are written in GSM-7, the SMS spelling."""
     variants = {v.language: v for v in broadcast.template.variants.all()}
     used = sorted(preview.get("by_language", {}).items(), key=lambda kv: -kv[1])
     languages = [code for code, _n in used if code in variants] or sorted(variants)
-    checks = {c.language: c for c in check_variants({code: variants[code].body for code in languages})}
+    checks = {
+        c.language: c
+        for c in check_variants(
+            {code: variants[code].body for code in languages}, sms_alphabet=broadcast.template.sms_alphabet
+        )
+    }
     return [
         {"language": code, "name": LANGUAGE_NAMES.get(code, code), "variant": variants[code], "check": checks[code]}
         for code in languages
@@ -284,7 +307,7 @@ def template_edit(request, pk: int | None = None):
     template = policy.get_visible_or_404(request.user, Template, pk=pk) if pk else None
     initial = {}
     if template is not None:
-        initial = {"name": template.name, "purpose": template.purpose}
+        initial = {"name": template.name, "purpose": template.purpose, "sms_alphabet": template.sms_alphabet}
         for v in template.variants.all():
             initial[f"subject_{v.language}"], initial[f"body_{v.language}"] = v.subject, v.body
     elif request.GET.get("purpose"):
@@ -299,6 +322,7 @@ def template_edit(request, pk: int | None = None):
                 name=form.cleaned_data["name"],
                 purpose=form.cleaned_data["purpose"],
                 variants=form.variants(),
+                sms_alphabet=form.cleaned_data["sms_alphabet"],
                 template=template if editable else None,  # a shared default is copied, never changed
             )
         except ValidationError as exc:
@@ -311,7 +335,11 @@ def template_edit(request, pk: int | None = None):
             flash.success(request, _("Template saved."))
             return redirect("messaging:template_edit", saved.pk)
     variants = {lang: (form["body_" + lang].value() or "") for lang in LANGUAGES}
-    checks = check_variants({k: v for k, v in variants.items() if v.strip()}, purpose=form["purpose"].value() or "")
+    checks = check_variants(
+        {k: v for k, v in variants.items() if v.strip()},
+        purpose=form["purpose"].value() or "",
+        sms_alphabet=form["sms_alphabet"].value() or "auto",
+    )
     return render(
         request,
         "messaging/template_edit.html",
@@ -333,7 +361,11 @@ def template_check(request):
     """HTMX: the editor's live checks (segments, encoding, missing placeholders)."""
     _principal(request)
     variants = {lang: request.POST.get(f"body_{lang}", "") for lang in LANGUAGES}
-    checks = check_variants({k: v for k, v in variants.items() if v.strip()}, purpose=request.POST.get("purpose", ""))
+    checks = check_variants(
+        {k: v for k, v in variants.items() if v.strip()},
+        purpose=request.POST.get("purpose", ""),
+        sms_alphabet=request.POST.get("sms_alphabet", "auto"),
+    )
     return render(
         request, "messaging/_checks.html", {"checks": checks, "languages_without_text": _without_text(checks)}
     )

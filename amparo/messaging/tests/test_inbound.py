@@ -303,7 +303,7 @@ def test_keywords_get_automatic_replies_from_staff_text(client, consulate, twili
     replies = {m.purpose: m for m in Message.objects.filter(person=person)}
     assert "Casa del Migrante Acapulco, Acapulco, +52 744 000 0000, 6 km" in replies["shelters"].body
     assert replies["consulate"].body == "Consulado de Guatemala: +52 55 5000 0000"  # the shared default text
-    assert replies["info"].body == "Línea de ayuda 800 000 0000"  # the organization's own text wins
+    assert replies["info"].body == "Linea de ayuda 800 000 0000"  # the organization's own text wins (SMS: GSM-7)
     dispatch.run(budget_s=5, sleep=lambda s: None)
     assert [m.to for m in emulator.accepted()] == ["+525512340003"] * 3
 

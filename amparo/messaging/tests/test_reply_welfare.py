@@ -48,8 +48,14 @@ def test_a_safe_reply_is_recorded_and_the_thank_you_says_so(client, checkin, emu
     assert welfare.status == "safe" and welfare.history.order_by("-id").first().source == "reply"
     thanks = _thanks()
     assert thanks.to_address == PHONE and thanks.language == "es"
-    assert "Registramos: está a salvo. Si no es así, responda 2." in thanks.body
+    assert "Registramos: esta a salvo. Si no es asi, responda 2." in thanks.body  # an SMS: in GSM-7
     assert thanks.body.startswith("Gracias, Rosa.")
+
+
+def test_on_whatsapp_the_thank_you_keeps_every_accent(client, checkin, emulator, twilio_whatsapp):
+    checkin("es")
+    _reply(client, emulator, twilio_whatsapp, "estamos bien, no nos pasó nada", sender=f"whatsapp:{PHONE}")
+    assert "Registramos: está a salvo. Si no es así, responda 2." in _thanks().body
 
 
 def test_a_help_reply_names_the_needs_understood(client, checkin, emulator, twilio_sms):
@@ -57,16 +63,16 @@ def test_a_help_reply_names_the_needs_understood(client, checkin, emulator, twil
     _reply(client, emulator, twilio_sms, "Necesito ayuda, no tenemos agua")
     welfare = welfare_of(crisis, person)
     assert welfare.status == "needs_assistance" and list(welfare.needs) == ["food"]
-    assert "Registramos: necesita ayuda (agua o comida). Si está a salvo, responda 1." in _thanks().body
+    assert "Registramos: necesita ayuda (agua o comida). Si esta a salvo, responda 1." in _thanks().body
 
 
 @pytest.mark.parametrize(
     ("language", "text", "understood"),
     [
-        ("fr", "Ça va mal", "Nous avons noté : vous avez besoin d'aide. Si vous êtes en sécurité, répondez 1."),
+        ("fr", "Ça va mal", "Nous avons noté : vous avez besoin d'aide. Si vous etes en sécurité, répondez 1."),
         ("en", "We're fine, nobody got hurt", "We recorded: you are safe. If not, reply 2."),
         ("ht", "n ap boule", "Nou note: ou an sekirite. Si se pa sa, reponn 2."),
-        ("pt", "estou bem mal", "Registramos: você precisa de ajuda. Se estiver em segurança, responda 1."),
+        ("pt", "estou bem mal", "Registramos: voce precisa de ajuda. Se estiver em seguranca, responda 1."),
     ],
 )
 def test_the_thank_you_is_in_the_persons_language(client, checkin, emulator, twilio_sms, language, text, understood):
@@ -85,7 +91,7 @@ def test_the_persons_correction_wins_and_the_history_keeps_both(client, checkin,
     assert welfare.status == "needs_assistance"
     history = list(welfare.history.order_by("id").values_list("status", "source", "applied"))
     assert history[-2:] == [("safe", "reply", True), ("needs_assistance", "reply", True)]
-    assert "Si está a salvo, responda 1." in _thanks().body
+    assert "Si esta a salvo, responda 1." in _thanks().body
 
 
 def test_a_question_waits_for_staff_and_changes_nothing(client, checkin, emulator, twilio_sms):
@@ -113,7 +119,7 @@ def test_an_older_thank_you_text_still_says_what_was_understood(client, checkin,
     )
     checkin("es")
     _reply(client, emulator, twilio_sms, "1")
-    assert _thanks().body == "Gracias. - Consulado Registramos: está a salvo. Si no es así, responda 2."
+    assert _thanks().body == "Gracias. - Consulado Registramos: esta a salvo. Si no es asi, responda 2."
 
 
 def test_staff_see_the_reason_and_the_needs_read(client, checkin, emulator, twilio_sms, officer):
