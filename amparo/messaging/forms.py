@@ -107,6 +107,7 @@ class TemplateForm(forms.Form):
         label=_("SMS alphabet"),
         choices=SmsAlphabet.choices,
         initial=SmsAlphabet.AUTO,
+        required=False,  # an editor (or an API client) that does not send it keeps the automatic choice
         help_text=_(
             "One accent missing from the SMS alphabet (GSM-7) makes every part of an SMS hold 67 characters "
             "instead of 153. Automatic writes Spanish, English, French, Haitian Creole and Portuguese SMS without "

@@ -27,6 +27,7 @@ from amparo.messaging.models import (
     InboundStatus,
     Message,
     MessageStatus,
+    SmsAlphabet,
     Template,
 )
 from amparo.messaging.rendering import PLACEHOLDERS, check_variants
@@ -322,7 +323,7 @@ def template_edit(request, pk: int | None = None):
                 name=form.cleaned_data["name"],
                 purpose=form.cleaned_data["purpose"],
                 variants=form.variants(),
-                sms_alphabet=form.cleaned_data["sms_alphabet"],
+                sms_alphabet=form.cleaned_data["sms_alphabet"] or SmsAlphabet.AUTO,
                 template=template if editable else None,  # a shared default is copied, never changed
             )
         except ValidationError as exc:

@@ -1,7 +1,6 @@
 """The reply reader as it was before issue 12 (main at f90d8e4, amparo/messaging/replies.py),
 kept unchanged as the named reference for bench/replies/bench_replies.py. Not used by Amparo."""
 
-
 from __future__ import annotations
 
 import re

@@ -29,7 +29,13 @@ def test_template_checks_live_then_preview_and_confirm(
     english = page.locator("#check-table tr[data-language=en]")
     expect(english).to_contain_text("{checkin_link}")  # missing in English, used in Spanish
     expect(english).to_contain_text("GSM-7")
-    expect(page.locator("#check-table tr[data-language=es]")).to_contain_text("UCS-2")
+    spanish = page.locator("#check-table tr[data-language=es]")
+    expect(spanish).to_contain_text("GSM-7")  # written without the accents GSM-7 lacks, by default
+    expect(spanish).to_contain_text("2 with every accent kept")
+    page.select_option("#id_sms_alphabet", "unicode")
+    expect(spanish).to_contain_text("UCS-2")
+    page.select_option("#id_sms_alphabet", "auto")
+    expect(spanish).to_contain_text("GSM-7")
     expect(page.locator("#check-table tr[data-language=fr]")).to_contain_text("no text")
     page.screenshot(path=str(output_dir / "template-editor.png"), full_page=True)
     page.fill("#id_body_en", "{given_name}, are you safe? Reply 1 or 2, or open {checkin_link}")
@@ -45,6 +51,8 @@ def test_template_checks_live_then_preview_and_confirm(
     expect(page.locator("#reachable")).to_have_text("1")
     expect(page.locator("#preview-channels")).to_have_text("SMS: 1")
     expect(page.locator("pre[data-language=es]")).to_contain_text("¿está a salvo?")
+    expect(page.locator("pre.sms-text")).to_contain_text("¿esta a salvo?")
+    expect(page.locator("#sms-cost tr[data-language=es] .sms-parts")).to_have_text("1")
     page.screenshot(path=str(output_dir / "preview.png"), full_page=True)
     dialogs = []
     page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))

@@ -117,8 +117,9 @@ def test_template_editor_warns_about_a_missing_placeholder(client, officer, worl
     client.force_login(officer)
     response = client.post(
         "/messaging/templates/check/",
-        {"purpose": "checkin", "body_es": "{given_name}: ¿está bien? {checkin_link}", "body_en": "Are you safe?"},
-    )
+        {"purpose": "checkin", "body_es": "{given_name}: ¿está bien? {checkin_link}", "body_en": "Are you safe?",
+         "sms_alphabet": "unicode"},
+    )  # fmt: skip
     html = response.content.decode()
     assert 'data-language="en"' in html and "{checkin_link}" in html and "{given_name}" in html
     assert "UCS-2" in html and "GSM-7" in html

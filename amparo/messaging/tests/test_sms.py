@@ -58,9 +58,7 @@ def test_gsm7_detection(text, encoding):
     assert sms_length(text).encoding == encoding
 
 
-@pytest.mark.parametrize(
-    ("length", "segments"), [(153, 1), (160, 1), (161, 2), (306, 2), (307, 3), (459, 3), (460, 4)]
-)
+@pytest.mark.parametrize(("length", "segments"), [(153, 1), (160, 1), (161, 2), (306, 2), (307, 3), (459, 3), (460, 4)])
 def test_gsm7_parts_hold_153_septets_when_concatenated(length, segments):
     assert sms_length("x" * length).segments == segments
 
@@ -81,7 +79,7 @@ def test_ucs2_parts_hold_67_units_when_concatenated(length, segments):
         ("fr", "Êtes-vous en sécurité ? ça va ?", "Etes-vous en sécurité ? ca va ?"),  # é (and Ç) are GSM-7
         ("ht", "Èske ou an sekirite? Mèsi", "èske ou an sekirite? Mèsi"),  # È → è: the same word
         ("pt", "Você está em segurança? Não", "Voce esta em seguranca? Nao"),
-        ("en", "We’re “safe” – thanks…", "We're \"safe\" - thanks..."),
+        ("en", "We’re “safe” – thanks…", 'We\'re "safe" - thanks...'),
     ],
 )
 def test_transliteration_writes_the_same_words_in_gsm7(language, text, written):

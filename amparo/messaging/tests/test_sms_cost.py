@@ -76,9 +76,7 @@ def test_email_and_whatsapp_keep_every_accent(officer, consulate, twilio_whatsap
     assert broadcast.preview["sms"] == {"by_language": {}, "people": 0, "parts": 0, "parts_with_accents": 0}
 
 
-def test_the_preview_estimates_parts_per_language_with_each_persons_values(
-    officer, consulate, twilio_sms, migrant
-):
+def test_the_preview_estimates_parts_per_language_with_each_persons_values(officer, consulate, twilio_sms, migrant):
     short = make_template(
         organization=consulate, name="short", es="{given_name}: ¿está a salvo? Responda 1 o 2, o abra {checkin_link}",
         fr="{given_name} : êtes-vous en sécurité ? Répondez 1 ou 2, ou ouvrez {checkin_link}",
