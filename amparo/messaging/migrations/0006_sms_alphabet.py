@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("messaging", "0004_reply_reading")]
+    dependencies = [("messaging", "0005_inbound_kind_portal")]
     operations = [
         migrations.AddField(
             model_name="channel",
