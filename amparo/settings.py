@@ -21,6 +21,8 @@ VAR_DIR = Path(env_str("AMPARO_VAR_DIR", str(PROJECT_DIR / "var")))
 PRODUCTION = env_str("AMPARO_ENV", "development") == "production"
 DEBUG = env_bool("AMPARO_DEBUG", not PRODUCTION)
 
+# Production refuses to start with DEBUG on, a key under 50 characters or demo data: see
+# amparo/core/checks.py (`amparo check --deploy` reports each as amparo.E001-E003).
 SECRET_KEY = env_secret("AMPARO_SECRET_KEY", "" if PRODUCTION else "amparo-insecure-development-key")
 if PRODUCTION and not SECRET_KEY:
     raise RuntimeError("AMPARO_SECRET_KEY (or AMPARO_SECRET_KEY_FILE) is required in production")

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "amparo.core"
     label = "core"
     verbose_name = _("Amparo")
+
+    def ready(self) -> None:
+        from amparo.core import checks  # noqa: F401  (registers the deployment checks)

@@ -12,6 +12,10 @@ from amparo.accounts.codes import OrganizationKind as K
 from amparo.accounts.codes import Role
 from amparo.accounts.models import Membership, Organization
 
+# Every demo organization and user has an e-mail address in this domain: production refuses to
+# start while any is in the database (amparo.core.checks), since demo users share a published password.
+DEMO_EMAIL_DOMAIN = "demo.amparo.local"
+
 CAPITALS = {
     "GT": ("Guatemala City", "guatemala-city", 14.6349, -90.5069),
     "HN": ("Tegucigalpa", "tegucigalpa", 14.0723, -87.1921),
@@ -154,13 +158,13 @@ def load(stdout) -> dict:
                 "served_nationality": spec.served_nationality,
                 "jurisdiction_country": spec.jurisdiction_country,
                 "phone": spec.phone,
-                "email": f"{spec.slug}@demo.amparo.local",
+                "email": f"{spec.slug}@{DEMO_EMAIL_DOMAIN}",
             },
         )
     User = get_user_model()
     for username, slug, role, first_name in USERS:
         user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": first_name, "email": f"{username}@demo.amparo.local"}
+            username=username, defaults={"first_name": first_name, "email": f"{username}@{DEMO_EMAIL_DOMAIN}"}
         )
         if created or not user.check_password(settings.DEMO_PASSWORD):
             user.set_password(settings.DEMO_PASSWORD)
@@ -169,7 +173,7 @@ def load(stdout) -> dict:
             user=user, organization=Organization.objects.get(slug=slug), defaults={"role": role, "is_active": True}
         )
     root, created = User.objects.get_or_create(
-        username="root", defaults={"is_staff": True, "is_superuser": True, "email": "root@demo.amparo.local"}
+        username="root", defaults={"is_staff": True, "is_superuser": True, "email": f"root@{DEMO_EMAIL_DOMAIN}"}
     )
     if created:
         root.set_password(settings.DEMO_PASSWORD)
