@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "amparo.core.middleware.ControlCharactersMiddleware",
+    "amparo.core.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "amparo.accounts.middleware.UserTimezoneMiddleware",
@@ -199,6 +201,16 @@ PORTAL_CODE_ATTEMPTS = env_int("PORTAL_CODE_ATTEMPTS", 5)
 PORTAL_CODES_PER_PHONE = env_int("PORTAL_CODES_PER_PHONE", 3)
 PORTAL_CODES_PER_ADDRESS = env_int("PORTAL_CODES_PER_ADDRESS", 10)
 PORTAL_SESSION_MINUTES = env_int("PORTAL_SESSION_MINUTES", 15)
+
+# --- Imports: what a file may hold, checked before it is read (an XLSX is a zip archive: its
+# parts' uncompressed sizes are bounded before openpyxl opens it), and how long files are kept.
+IMPORT_MAX_UPLOAD_MB = env_int("AMPARO_IMPORT_MAX_UPLOAD_MB", 256)
+IMPORT_MAX_ROWS = env_int("AMPARO_IMPORT_MAX_ROWS", 2_000_000)
+IMPORT_MAX_COLUMNS = env_int("AMPARO_IMPORT_MAX_COLUMNS", 200)
+IMPORT_XLSX_MAX_SHEET_MB = env_int("AMPARO_IMPORT_XLSX_MAX_SHEET_MB", 512)
+IMPORT_XLSX_MAX_PART_MB = env_int("AMPARO_IMPORT_XLSX_MAX_PART_MB", 32)
+IMPORT_FILES_KEEP_HOURS = env_int("AMPARO_IMPORT_FILES_KEEP_HOURS", 72)
+IMPORT_STALL_MINUTES = env_int("AMPARO_IMPORT_STALL_MINUTES", 10)
 
 # --- Maps: tiles come from the internet, which a closed network lacks; empty = outline map.
 MAP_TILE_URL = env_str("AMPARO_MAP_TILE_URL", "")

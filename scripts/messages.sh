@@ -6,9 +6,9 @@ cd "$(dirname "$0")/../amparo"
 ADMIN=../.venv/bin/django-admin
 LANGS="-l es -l en -l fr -l ht -l pt"
 apps=$(find . -mindepth 2 -maxdepth 2 -name apps.py -not -path './core/*' -not -path './accounts/*' -printf '%h\n' | sed 's|^\./||')
-ignores=""
-for app in $apps; do ignores="$ignores --ignore $app/*"; done
-$ADMIN makemessages $LANGS --ignore 'static/*' $ignores --settings amparo.settings --pythonpath .. >/dev/null
+ignores=()
+for app in $apps; do ignores+=(--ignore "$app/*"); done
+$ADMIN makemessages $LANGS --ignore 'static/*' "${ignores[@]}" --settings amparo.settings --pythonpath .. >/dev/null
 for app in $apps; do
   (cd "$app" && mkdir -p locale && ../$ADMIN makemessages $LANGS --settings amparo.settings --pythonpath ../.. >/dev/null)
 done

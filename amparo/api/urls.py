@@ -1,18 +1,30 @@
 import importlib
+from functools import partial
 
 from django.apps import apps
 from django.urls import path
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 
+from amparo.api import errors
 from amparo.api.auth import AUTH
+from amparo.api.parsing import StrictParser
 
-api = NinjaAPI(
+
+class AmparoAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return errors.declare_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = AmparoAPI(
     title="Amparo API",
     version="1",
     auth=AUTH,
     urls_namespace="api",
+    parser=StrictParser(),
     description="Scoped by the access policy: every endpoint returns only what the caller may see.",
 )
+api.add_exception_handler(HttpError, partial(errors.http_error, api=api))
 
 for config in apps.get_app_configs():
     if not config.name.startswith("amparo."):

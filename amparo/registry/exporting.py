@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts import audit
 from amparo.accounts.codes import AuditAction
+from amparo.core.text import clean_text
 from amparo.registry.columns import ALL_COLUMNS, person_row, prefetch_for_rows
 from amparo.registry.models import Person
 
@@ -25,7 +26,9 @@ class ExportFormatError(ValueError):
 
 
 def neutralize(value) -> str:
-    text = "" if value is None else str(value)
+    """A cell safe to open in a spreadsheet: no formula, no control character (XLSX refuses them;
+    records stored before they were cleaned at the door may still hold some)."""
+    text = clean_text("" if value is None else str(value))
     if text.startswith(_DANGEROUS) and not _PLAIN_NUMBER.match(text):
         return "'" + text
     return text

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.codes import ConsentPurpose, RecordStatus
@@ -316,6 +317,11 @@ class ImportUploadForm(forms.Form):
         name = upload.name.lower()
         if not name.endswith((".csv", ".txt", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        limit = settings.IMPORT_MAX_UPLOAD_MB
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)d MB: split it into smaller files.") % {"limit": limit}
+            )
         return upload
 
 

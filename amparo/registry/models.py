@@ -404,7 +404,11 @@ class ImportJob(models.Model):
     problems = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    files_removed_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("when the uploaded file and its report were deleted")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

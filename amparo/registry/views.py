@@ -22,6 +22,7 @@ from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction
 from amparo.accounts.models import Organization
 from amparo.core import ui
+from amparo.core.files import open_private, private_folder
 from amparo.registry import forms, services
 from amparo.registry.access import can_change, can_see_sensitive
 from amparo.registry.columns import column_for_header
@@ -29,6 +30,7 @@ from amparo.registry.exporting import export_people
 from amparo.registry.importing.files import UnreadableFile, open_table
 from amparo.registry.models import ContactPoint, Household, ImportJob, Person
 from amparo.registry.queries import Page, PersonFilters, search_people
+from amparo.registry.tasks import enqueue_import, ensure_cleanup_scheduled, fail_stalled_imports, read_progress
 
 PER_PAGE = 50
 
@@ -435,10 +437,10 @@ def import_start(request):
     form = forms.ImportUploadForm(request.POST or None, request.FILES or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        folder = Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(Path(settings.MEDIA_ROOT) / "imports")
+        folder = private_folder(Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex)
         path = folder / Path(upload.name).name
-        with open(path, "wb") as handle:
+        with open_private(path, "wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
         try:
@@ -459,14 +461,14 @@ def import_start(request):
                 language=get_language() or "",
             )
             return redirect("registry:import_mapping", pk=job.pk)
-    jobs = policy.visible(request.user, ImportJob)[:10]
-    return render(request, "registry/import_start.html", {"form": form, "jobs": jobs})
+    ensure_cleanup_scheduled()
+    jobs = policy.visible(request.user, ImportJob)
+    fail_stalled_imports(jobs)
+    return render(request, "registry/import_start.html", {"form": form, "jobs": jobs[:10]})
 
 
 @login_required
 def import_mapping(request, pk: int):
-    from amparo.registry.tasks import enqueue_import
-
     job = _job(request, pk)
     if job.status != ImportJob.Status.MAPPING:
         return redirect("registry:import_status", pk=job.pk)
@@ -505,6 +507,10 @@ def import_mapping(request, pk: int):
 @login_required
 def import_status(request, pk: int):
     job = _job(request, pk)
+    if job.status == ImportJob.Status.RUNNING and fail_stalled_imports(ImportJob.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
+    if job.status == ImportJob.Status.RUNNING:
+        job.rows_done, _beat = read_progress(job)
     template = "registry/_import_progress.html" if request.headers.get("HX-Request") else "registry/import_status.html"
     return render(request, template, {"job": job})
 

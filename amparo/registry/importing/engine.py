@@ -1,18 +1,24 @@
 """Importing people from a field file: the service behind `amparo import-people` and the web import.
 
 Rows are parsed one by one (rows.parse_row) and written in batches with bulk inserts and updates
-(a few statements per table per batch, never one save per row), each batch in its own
-transaction: a crash keeps the finished batches, and running the file again finishes the job,
-because a row with a source record id updates the person the organization already has with that
-id instead of creating a copy. Blank cells never erase what the registry knows. Every rejected row
-goes to a CSV report (row number, column, value, reason); phones that do not parse are kept and
-flagged. One audit event records the import.
+(a few statements per table per batch, never one save per row). The whole file is one
+transaction: it imports every valid row, with every rejected row in the report, or nothing at
+all when anything stops it (a read error at row 3,001, a database error, a killed worker), so a
+failed import never leaves a silent part of a file behind. Running a file again updates the
+people the organization already has with the same source record id instead of creating copies.
+Blank cells never erase what the registry knows. Every rejected row goes to a CSV report (row
+number, column, value, reason), created readable by its owner only; phones that do not parse and
+removed control characters are kept and flagged. One audit event records the import.
+
+On SQLite the transaction holds the database's write lock until the import ends: other writes
+wait (up to the busy timeout), so large files belong to PostgreSQL or to quiet hours.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +30,7 @@ from django.utils.translation import gettext as _
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction
 from amparo.accounts.models import Organization
+from amparo.core.files import open_private
 from amparo.registry import indexing, normalize
 from amparo.registry.bulk import insert_dicts, insert_rows
 from amparo.registry.columns import ALL_COLUMNS, IGNORE, column_for_header
@@ -126,7 +133,9 @@ def import_people(
     request=None,
 ) -> ImportResult:
     """Import (or, with dry_run, only check) a CSV/XLSX file into `organization`'s registry.
-    Raises UnreadableFile when the file cannot be read and MappingError for a bad mapping."""
+    Raises UnreadableFile when the file cannot be read and MappingError for a bad mapping. Any
+    exception leaves nothing written, and carries `import_result`: the rows read and the problems
+    found until it happened."""
     principal = policy.principal_for(actor)
     if not policy.can_write_registry(principal, organization.pk):
         raise PermissionDenied(_("You may not register people for this organization."))
@@ -155,40 +164,31 @@ def import_people(
 
     writer = _Writer(principal=principal, organization=organization, dry_run=dry_run, result=result)
     reporter = _Report(report_path or default_report_path(path), result)
-    seen_ids: dict[str, int] = {}
-    batch: list[tuple[int, ParsedRow]] = []
     try:
-        for number, cells in _records(table, columns):
-            result.rows += 1
-            parsed = parse_row(cells, context=context)
-            sid = parsed.data.source_record_id if parsed.ok else ""
-            if sid:
-                first = seen_ids.setdefault(sid, number)
-                if first != number:
-                    parsed = ParsedRow(
-                        data=None,
-                        errors=[
-                            FieldError(
-                                "source_record_id",
-                                _("the same id is already at row %(row)d of this file") % {"row": first},
-                                sid,
-                            )
-                        ],
-                    )
-            for warning in parsed.warnings:
-                reporter.add(number, warning, "warning")
-            if not parsed.ok:
-                result.rejected += 1
-                for error in parsed.errors:
-                    reporter.add(number, error, "rejected")
-                continue
-            batch.append((number, parsed))
-            if len(batch) >= batch_size:
-                writer.flush(batch)
-                batch = []
-                if progress:
-                    progress(result.rows, total)
-        writer.flush(batch)
+        with nullcontext() if dry_run else transaction.atomic():
+            _read_and_write(table, columns, context, writer, reporter, batch_size, progress, total)
+            if not dry_run:
+                audit.record(
+                    principal,
+                    AuditAction.IMPORT,
+                    object_type="registry.person",
+                    organization=organization,
+                    request=request,
+                    summary=f"{path.name}: {result.summary}",
+                    file=path.name,
+                    imported=result.imported,
+                    updated=result.updated,
+                    rejected=result.rejected,
+                    ids=[str(i) for i in result.person_ids[:1000]],
+                )
+    except BaseException as exc:
+        # Nothing was written (the transaction rolled back): say so, and keep what was found
+        # until then (the report's rows) for the caller to show.
+        if not dry_run:
+            result.imported = result.updated = 0
+            result.person_ids = []
+        exc.import_result = result
+        raise
     finally:
         table.close()
         reporter.close()
@@ -200,21 +200,44 @@ def import_people(
         from amparo.registry.services import notify_saved
 
         notify_saved(writer.touched)
-    if not dry_run:
-        audit.record(
-            principal,
-            AuditAction.IMPORT,
-            object_type="registry.person",
-            organization=organization,
-            request=request,
-            summary=f"{path.name}: {result.summary}",
-            file=path.name,
-            imported=result.imported,
-            updated=result.updated,
-            rejected=result.rejected,
-            ids=[str(i) for i in result.person_ids[:1000]],
-        )
     return result
+
+
+def _read_and_write(table, columns, context, writer, reporter, batch_size, progress, total) -> None:
+    result = writer.result
+    seen_ids: dict[str, int] = {}
+    batch: list[tuple[int, ParsedRow]] = []
+    for number, cells in _records(table, columns):
+        result.rows += 1
+        parsed = parse_row(cells, context=context)
+        sid = parsed.data.source_record_id if parsed.ok else ""
+        if sid:
+            first = seen_ids.setdefault(sid, number)
+            if first != number:
+                parsed = ParsedRow(
+                    data=None,
+                    errors=[
+                        FieldError(
+                            "source_record_id",
+                            _("the same id is already at row %(row)d of this file") % {"row": first},
+                            sid,
+                        )
+                    ],
+                )
+        for warning in parsed.warnings:
+            reporter.add(number, warning, "warning")
+        if not parsed.ok:
+            result.rejected += 1
+            for error in parsed.errors:
+                reporter.add(number, error, "rejected")
+            continue
+        batch.append((number, parsed))
+        if len(batch) >= batch_size:
+            writer.flush(batch)
+            batch = []
+            if progress:
+                progress(result.rows, total)
+    writer.flush(batch)
 
 
 def default_report_path(path: Path) -> Path:
@@ -257,7 +280,7 @@ class _Report:
             self.result.problems.append(Problem(row, problem.column, problem.value, problem.message, kind))
         if self.writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.handle = open(self.path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+            self.handle = open_private(self.path, "w", encoding="utf-8-sig", newline="")
             self.writer = csv.writer(self.handle)
             self.writer.writerow(["row", "outcome", "column", "value", "reason"])
             self.result.report_path = self.path
@@ -298,9 +321,8 @@ class _Writer:
         if self.dry_run:
             return
         now = timezone.now()
-        with transaction.atomic():
-            created = self._create(new, now)
-            self._update(old, now)
+        created = self._create(new, now)  # inside import_people's one transaction
+        self._update(old, now)
         self.result.person_ids.extend(created[: max(0, 1000 - len(self.result.person_ids))])
         if len(self.touched) <= NOTIFY_LIMIT:
             self.touched.extend(created)

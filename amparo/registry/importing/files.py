@@ -5,6 +5,12 @@ Windows-1252 leaves undefined fall back to Latin-1); comma, semicolon or tab sep
 from the header line). XLSX: the first sheet, read-only (streamed). The first non-empty row holds
 the headers. Rows are numbered as a spreadsheet shows them (the header is row 1), so a rejected
 row can be found in the file.
+
+Limits (settings IMPORT_*; docs/operators.md), so a file cannot exhaust the machine: rows, columns
+and the length of a CSV line are bounded while reading; an XLSX is a zip archive whose parts'
+uncompressed sizes are checked from its directory before openpyxl opens it (a 390 KB archive can
+hold gigabytes of shared strings, which openpyxl keeps in memory even in read-only mode).
+Duplicate column headers are refused: two columns with one name cannot be told apart.
 """
 
 from __future__ import annotations
@@ -12,13 +18,16 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-csv.field_size_limit(1 << 20)
+MAX_LINE = 1 << 20  # characters in one CSV line (and one field)
+csv.field_size_limit(MAX_LINE)
 
 
 class UnreadableFile(Exception):
@@ -41,12 +50,100 @@ def open_table(path: str | Path) -> Table:
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head.startswith(b"PK\x03\x04"):
-        return _open_xlsx(path)
+        check_xlsx_archive(path)
+        return _checked(_open_xlsx(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise UnreadableFile(_("%(name)s is not a valid XLSX file") % {"name": path.name})
     if path.suffix.lower() == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableFile(_("Old Excel (.xls) files are not read: save the sheet as XLSX or CSV"))
-    return _open_csv(path)
+    return _checked(_open_csv(path))
+
+
+def _checked(table: Table) -> Table:
+    """Refuse a header row that is too wide or names a column twice."""
+    named = [h for h in table.headers if h]
+    width = max((i + 1 for i, h in enumerate(table.headers) if h), default=0)
+    if width > settings.IMPORT_MAX_COLUMNS:
+        table.close()
+        raise UnreadableFile(_("The file has more than %(limit)d columns.") % {"limit": settings.IMPORT_MAX_COLUMNS})
+    seen: dict[str, str] = {}
+    repeated: list[str] = []
+    for header in named:
+        key = " ".join(header.split()).casefold()
+        if key in seen and seen[key] not in repeated:
+            repeated.append(seen[key])
+        seen.setdefault(key, header)
+    if repeated:
+        table.close()
+        raise UnreadableFile(
+            _(
+                "These column headers appear more than once: %(names)s. Rename or remove the copies so each column has its own name."
+            )
+            % {"names": ", ".join(f"“{name}”" for name in repeated)}
+        )
+    return table
+
+
+def check_xlsx_archive(path: Path) -> None:
+    """Bound an XLSX before it is opened, from the sizes its zip directory declares (Python's
+    zipfile never inflates a part past its declared size, so the check cannot be lied to)."""
+    mb = 1024 * 1024
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnreadableFile(
+            _("%(name)s is not a valid XLSX file: %(error)s") % {"name": path.name, "error": exc}
+        ) from exc
+    if len(parts) > 10_000:
+        raise UnreadableFile(_("%(name)s is not a valid XLSX file: too many parts") % {"name": path.name})
+    sheets = sum(p.file_size for p in parts if p.filename.startswith("xl/worksheets/"))
+    if sheets > settings.IMPORT_XLSX_MAX_SHEET_MB * mb:
+        raise UnreadableFile(
+            _(
+                "%(name)s holds %(size)d MB of sheets once uncompressed, more than the %(limit)d MB allowed: "
+                "split it, or save it as CSV."
+            )
+            % {"name": path.name, "size": sheets // mb, "limit": settings.IMPORT_XLSX_MAX_SHEET_MB}
+        )
+    for part in parts:
+        if not part.filename.startswith("xl/worksheets/") and part.file_size > settings.IMPORT_XLSX_MAX_PART_MB * mb:
+            raise UnreadableFile(
+                _(
+                    "%(name)s holds %(size)d MB in %(part)s once uncompressed, more than the %(limit)d MB allowed: "
+                    "save it as CSV."
+                )
+                % {
+                    "name": path.name,
+                    "size": part.file_size // mb,
+                    "part": part.filename,
+                    "limit": settings.IMPORT_XLSX_MAX_PART_MB,
+                }
+            )
+
+
+def _too_many_rows(name: str) -> UnreadableFile:
+    return UnreadableFile(
+        _("%(name)s has more than %(limit)d rows: split it into smaller files.")
+        % {"name": name, "limit": settings.IMPORT_MAX_ROWS}
+    )
+
+
+def _bounded_lines(handle, name: str):
+    """The file's lines for the CSV reader, refusing one longer than MAX_LINE characters (a line
+    of a million separators would otherwise become a list of a million cells)."""
+    number = 1  # the header line was read already
+    while True:
+        line = handle.readline(MAX_LINE + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_LINE:
+            raise UnreadableFile(
+                _("%(name)s cannot be read near row %(row)d: a line longer than %(limit)d characters")
+                % {"name": name, "row": number, "limit": MAX_LINE}
+            )
+        yield line
 
 
 def detect_encoding(path: Path) -> str:
@@ -78,10 +175,16 @@ def _open_csv(path: Path) -> Table:
     handle = open(path, encoding=encoding, newline="")  # noqa: SIM115 (closed by Table.close)
     first = ""
     while True:
-        line = handle.readline()
+        line = handle.readline(MAX_LINE + 1)
         if not line:
             handle.close()
             raise UnreadableFile(_("%(name)s is empty: no header row") % {"name": path.name})
+        if len(line) > MAX_LINE:
+            handle.close()
+            raise UnreadableFile(
+                _("%(name)s cannot be read near row %(row)d: a line longer than %(limit)d characters")
+                % {"name": path.name, "row": 1, "limit": MAX_LINE}
+            )
         if line.strip():
             first = line
             break
@@ -93,13 +196,16 @@ def _open_csv(path: Path) -> Table:
     if not any(headers):
         handle.close()
         raise UnreadableFile(_("%(name)s has no header row") % {"name": path.name})
-    reader = csv.reader(handle, delimiter=delimiter)
+    reader = csv.reader(_bounded_lines(handle, path.name), delimiter=delimiter)
+    limit = settings.IMPORT_MAX_ROWS + 1
 
     def rows():
         number = 1
         try:
             for cells in reader:
                 number += 1
+                if number > limit:
+                    raise _too_many_rows(path.name)
                 if any(c.strip() for c in cells):
                     yield number, cells
         except csv.Error as exc:
@@ -137,7 +243,8 @@ def _open_xlsx(path: Path) -> Table:
             _("%(name)s is not a valid XLSX file: %(error)s") % {"name": path.name, "error": exc}
         ) from exc
     sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
+    # max_col bounds every row's width whatever the sheet's declared dimension says.
+    iterator = sheet.iter_rows(values_only=True, max_col=settings.IMPORT_MAX_COLUMNS + 1)
     number = 0
     headers: list[str] = []
     for values in iterator:
@@ -148,13 +255,18 @@ def _open_xlsx(path: Path) -> Table:
     if not headers:
         workbook.close()
         raise UnreadableFile(_("%(name)s is empty: no header row") % {"name": path.name})
+    while headers and not headers[-1]:
+        headers.pop()  # the padding up to the sheet's width
     start = number
+    limit = settings.IMPORT_MAX_ROWS + start
 
     def rows():
         n = start
         try:
             for values in iterator:
                 n += 1
+                if n > limit:
+                    raise _too_many_rows(path.name)
                 if any(v not in (None, "") for v in values):
                     yield n, list(values)
         finally:

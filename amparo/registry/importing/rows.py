@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from amparo.core.text import clean_text, describe, has_control_characters
 from amparo.registry.columns import CONSENT_COLUMNS
 from amparo.registry.importing import vocabulary
 from amparo.registry.models import ConsentMethod, DatePrecision, Sex
@@ -104,9 +105,21 @@ def sex_m_means_female(values: Iterable[str | None]) -> bool:
 
 def parse_row(row: Mapping[str, object], *, context: RowContext) -> ParsedRow:
     """Validate one row of standard columns; see the module docstring."""
-    cells = {key: _text(value) for key, value in row.items() if key}
     errors: list[FieldError] = []
     warnings: list[FieldError] = []
+    cells: dict[str, str] = {}
+    for key, value in row.items():
+        if not key:
+            continue
+        text = _text(value)
+        if has_control_characters(text):
+            # One NUL would fail the whole batch in PostgreSQL, others every XLSX export: removed.
+            found = describe(text)
+            text = clean_text(text).strip()
+            warnings.append(
+                FieldError(key, _("invisible control characters removed (%(chars)s)") % {"chars": found}, text)
+            )
+        cells[key] = text
 
     def error(column: str, message: str) -> None:
         errors.append(FieldError(column, message, cells.get(column, "")))

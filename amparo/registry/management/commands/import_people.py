@@ -59,7 +59,8 @@ class Command(BaseCommand):
                 progress=progress,
             )
         except UnreadableFile as exc:
-            raise CommandError(str(exc)) from exc
+            nothing = "" if options["dry_run"] else " Nothing was imported."
+            raise CommandError(f"{exc}{nothing}") from exc
         except MappingError as exc:
             raise CommandError(str(exc)) from exc
         except PermissionDenied as exc:
@@ -69,7 +70,7 @@ class Command(BaseCommand):
         if result.ignored_headers:
             self.stdout.write("ignored columns: " + ", ".join(result.ignored_headers))
         if result.warnings:
-            self.stdout.write(f"phones kept as written (do not parse): {result.warnings}")
+            self.stdout.write(f"warnings (values kept and flagged in the report): {result.warnings}")
         prefix = "dry run (nothing written): would have " if result.dry_run else ""
         self.stdout.write(prefix + result.summary)
         if result.report_path:
