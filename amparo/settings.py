@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "amparo.protection",
     "amparo.cases",
     "amparo.portal",
+    "amparo.drills",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "amparo.core.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "amparo.accounts.middleware.ExerciseMiddleware",
     "amparo.accounts.middleware.UserTimezoneMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

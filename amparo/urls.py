@@ -14,6 +14,7 @@ urlpatterns = [
     path("protection/", include("amparo.protection.urls")),
     path("cases/", include("amparo.cases.urls")),
     path("p/", include("amparo.portal.urls")),
+    path("drills/", include("amparo.drills.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

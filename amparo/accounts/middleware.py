@@ -50,3 +50,31 @@ def _zone_for(user, profile):
         return zoneinfo.ZoneInfo(name) if name else None
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return None
+
+
+# The session key that holds the exercise organization a user joined (drills.views sets it).
+EXERCISE_SESSION_KEY = "amparo_exercise"
+
+
+class ExerciseMiddleware:
+    """A user who joined a drill acts in its exercise organization only, until they leave it: the
+    access policy then shows them that drill's synthetic world and nothing real (policy's
+    exercise wall). Runs before anything computes the user's principal."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        exercise = request.session.get(EXERCISE_SESSION_KEY) if hasattr(request, "session") else None
+        if exercise and user is not None and user.is_authenticated:
+            from amparo.accounts.models import Membership
+
+            if Membership.objects.filter(
+                user=user, organization_id=exercise, is_active=True, organization__is_exercise=True,
+                organization__is_active=True,
+            ).exists():  # fmt: skip
+                user._amparo_exercise = int(exercise)
+            else:
+                request.session.pop(EXERCISE_SESSION_KEY, None)  # the drill ended or the seat went
+        return self.get_response(request)

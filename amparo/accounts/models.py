@@ -39,6 +39,9 @@ class Organization(models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The make-believe organization of a drill: its people, crises and messages are synthetic and
+    # live behind the access policy's exercise wall (policy.exercise_wall), apart from real data.
+    is_exercise = models.BooleanField(_("exercise"), default=False, editable=False)
 
     class Meta:
         ordering = ["name"]

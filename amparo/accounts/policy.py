@@ -68,6 +68,9 @@ class Principal:
     seats: tuple[Seat, ...] = ()
     is_system: bool = False
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
+    # The exercise organization this user is acting in (a drill they joined), else None: then
+    # their seats are that organization's only, and they see only its synthetic world.
+    exercise_id: int | None = None
 
     def seats_with(self, roles: Iterable[str]) -> tuple[Seat, ...]:
         roles = frozenset(roles)
@@ -131,6 +134,12 @@ def principal_for(user) -> Principal:
         return cached
     from amparo.accounts.models import Membership
 
+    exercise_id = getattr(user, "_amparo_exercise", None)  # set by accounts.middleware from the session
+    memberships = Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
+    if exercise_id:
+        memberships = memberships.filter(organization_id=exercise_id, organization__is_exercise=True)
+    else:
+        memberships = memberships.filter(organization__is_exercise=False)
     seats = tuple(
         Seat(
             organization_id=m.organization_id,
@@ -141,11 +150,9 @@ def principal_for(user) -> Principal:
             jurisdiction_country=m.organization.jurisdiction_country,
             jurisdiction_subdivisions=tuple(m.organization.jurisdiction_subdivisions or ()),
         )
-        for m in Membership.objects.filter(user=user, is_active=True, organization__is_active=True).select_related(
-            "organization"
-        )
+        for m in memberships.select_related("organization")
     )
-    principal = Principal(user=user, label=user.get_username(), seats=seats, is_system=False)
+    principal = Principal(user=user, label=user.get_username(), seats=seats, is_system=False, exercise_id=exercise_id)
     user._amparo_principal = principal
     return principal
 
@@ -193,6 +200,29 @@ def names_q(principal: Principal, model: type[models.Model]) -> Q:
     return q
 
 
+# --- The exercise wall --------------------------------------------------------------------------
+# Drills run on synthetic people, crises and messages owned by an exercise organization
+# (Organization.is_exercise). For each model that can hold such records, the drills app names the
+# path to the owning organization; every scoped read then keeps real and exercise records apart:
+# outside a drill nobody sees exercise records; inside one, a user sees that drill's records only.
+_walls: dict[type[models.Model], str] = {}
+
+
+def exercise_wall(model: type[models.Model], organization_path: str) -> None:
+    """Declare how `model`'s records reach their owning organization (e.g. "registering_organization",
+    "crisis__organization")."""
+    _walls[model] = organization_path
+
+
+def _behind_wall(principal: Principal, qs: models.QuerySet) -> models.QuerySet:
+    path = _walls.get(qs.model._meta.concrete_model)
+    if path is None:
+        return qs
+    if principal.exercise_id:
+        return qs.filter(**{path: principal.exercise_id})
+    return qs.exclude(**{f"{path}__is_exercise": True})
+
+
 def visible(user, model_or_queryset) -> models.QuerySet:
     """Records `user` may see by name."""
     qs = _queryset(model_or_queryset)
@@ -201,7 +231,7 @@ def visible(user, model_or_queryset) -> models.QuerySet:
         return qs
     if not principal.seats:
         return qs.none()
-    return qs.filter(names_q(principal, qs.model))
+    return _behind_wall(principal, qs.filter(names_q(principal, qs.model)))
 
 
 def countable(user, model_or_queryset) -> models.QuerySet:
@@ -214,7 +244,7 @@ def countable(user, model_or_queryset) -> models.QuerySet:
         return qs.none()
     rules = _rules_for(qs.model)
     q = (rules.counts or rules.names)(principal)
-    return qs.filter(q | names_q(principal, qs.model))
+    return _behind_wall(principal, qs.filter(q | names_q(principal, qs.model)))
 
 
 def get_visible_or_404(user, model_or_queryset, **lookup):

@@ -14,6 +14,7 @@ def navigation(request):
     return {
         "principal": principal,
         "nav_items": ui.nav_for(principal),
+        "page_banners": ui.banners_for(request),
         "current_organization": principal.organization,
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,

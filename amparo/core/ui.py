@@ -74,6 +74,25 @@ def add_person_panel(template: str, *, roles=None, order: int = 50, context=None
     _person_panels.sort(key=lambda panel: panel.order)
 
 
+_banners: list[tuple[str, Callable[[Any], dict | None]]] = []
+
+
+def add_page_banner(template: str, context: Callable[[Any], dict | None]) -> None:
+    """A strip shown at the top of every staff page when `context(request)` returns data (read in
+    the template as `banner.data`), e.g. "you are inside a drill"."""
+    if all(existing != template for existing, _fn in _banners):
+        _banners.append((template, context))
+
+
+def banners_for(request) -> list[RenderedPanel]:
+    shown = []
+    for template, context in _banners:
+        data = context(request)
+        if data is not None:
+            shown.append(RenderedPanel(template, data))
+    return shown
+
+
 def _allowed(roles: frozenset[str] | None, principal: Principal) -> bool:
     if principal.is_system:
         return True

@@ -242,7 +242,7 @@ def recompute_affected(*, crisis: Crisis, at: datetime | None = None) -> Affecte
     Python beyond building rows): one WelfareStatus per newcomer; `in_area=False` for people now
     outside (their welfare and history stay); people back inside are unflagged."""
     now = at or timezone.now()
-    inside = geo.affected_ids(list(crisis.areas.all()))
+    inside = geo.affected_ids(list(crisis.areas.all()), geo.population_of(crisis))
     rows = np.array(
         list(WelfareStatus.objects.filter(crisis=crisis).values_list("person_id", "in_area")), dtype=np.int64
     ).reshape(-1, 2)

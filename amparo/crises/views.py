@@ -130,7 +130,8 @@ def preview_count(request):
         specs = specs_from_drawn(request.POST.get("areas_json", ""))
     except geo.InvalidArea as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    ids = geo.affected_ids(specs).tolist()
+    exercise = policy.principal_for(request.user).exercise_id  # in a drill: its synthetic people
+    ids = geo.affected_ids(specs, exercise or geo.REAL_PEOPLE).tolist()
     countable = policy.countable(request.user, Person)
     total = sum(countable.filter(pk__in=ids[i : i + 5000]).count() for i in range(0, len(ids), 5000))
     return JsonResponse({"count": total})

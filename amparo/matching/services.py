@@ -58,7 +58,8 @@ def features_for(person_ids: Iterable[int]) -> dict[int, tuple[feat.Features, ob
     """Build features from the registry for these people (bulk: three queries a chunk).
     Returns {id: (features, updated_at, record_status)}."""
     ids = list(person_ids)
-    rows = Person.objects.filter(pk__in=ids).values(*_PERSON_COLUMNS)
+    # A drill's synthetic people are never matched with anyone (they get no features, no keys).
+    rows = Person.objects.filter(pk__in=ids, registering_organization__is_exercise=False).values(*_PERSON_COLUMNS)
     phones: dict[int, list[str]] = defaultdict(list)
     emails: dict[int, list[str]] = defaultdict(list)
     for pid, kind, value in ContactPoint.objects.filter(person_id__in=ids).values_list("person_id", "kind", "value"):
@@ -128,6 +129,7 @@ def stale_person_ids(limit: int = 5000) -> list[int]:
 
     qs = (
         Person.objects.exclude(record_status=RecordStatus.MERGED)
+        .exclude(registering_organization__is_exercise=True)
         .filter(
             Q(match_features__isnull=True)
             | Q(updated_at__gt=F("match_features__source_updated_at"))

@@ -83,6 +83,12 @@ def audience_people(user, broadcast) -> QuerySet[Person]:
     """The broadcast's audience as the user may see it (before consent and contacts)."""
     audience = broadcast.audience or {}
     people = Person.objects.visible_to(user).exclude(record_status__in=[RecordStatus.MERGED, RecordStatus.DECEASED])
+    # Even for the system actor: a drill's broadcast reaches its synthetic people only, and a real
+    # broadcast never reaches a synthetic person.
+    if broadcast.organization.is_exercise:
+        people = people.filter(registering_organization_id=broadcast.organization_id)
+    else:
+        people = people.exclude(registering_organization__is_exercise=True)
     if broadcast.crisis_id:
         from amparo.messaging import crisis_link
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -51,6 +52,7 @@ class Provider(models.TextChoices):
     HTTP_GATEWAY = "http_gateway", _("HTTP gateway (JSON)")
     SMTP = "smtp", _("SMTP server")
     CONSOLE = "console", _("Console (development: writes to the log)")
+    SIMULATED = "simulated", _("Simulated (drills only: nothing leaves Amparo)")
 
 
 class SmsAlphabet(models.TextChoices):
@@ -110,6 +112,10 @@ class Channel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+    def clean(self) -> None:
+        if self.organization_id and (self.provider == Provider.SIMULATED) != self.organization.is_exercise:
+            raise ValidationError(_("Only a drill's organization uses the simulated channel, and it uses no other."))
 
     def save(self, *args, **kwargs):
         if not self.webhook_key:

@@ -118,10 +118,13 @@ def people_with_phone(phone: str) -> list[Person]:
     return list(
         Person.objects.filter(pk__in=ids)
         .exclude(record_status=RecordStatus.MERGED)
+        .exclude(registering_organization__is_exercise=True)  # a drill's synthetic people are nobody's
         .select_related("registering_organization")
         .order_by("pk")
     )
 
 
 def phone_is_known(phone: str) -> bool:
-    return ContactPoint.objects.filter(kind=ContactKind.PHONE, value=phone, is_valid=True).exists()
+    return ContactPoint.objects.filter(
+        kind=ContactKind.PHONE, value=phone, is_valid=True, person__registering_organization__is_exercise=False
+    ).exists()
