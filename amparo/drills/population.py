@@ -60,12 +60,14 @@ def _towns(pop: Population, country: str):
     return towns, [max(t.population, 500) ** 0.8 for t in towns]
 
 
-def _phone(rng: random.Random, country: str, i: int) -> str:
-    prefix, lead = COUNTRY_PREFIX.get(country, ("52", "1"))
+def _phone(country: str, serial: int) -> str:
+    """A well-formed mobile number of the country, unique within the drill (`serial`): replies
+    are matched to people by number, as real replies are."""
     if country == "MX":
-        return f"+52{rng.choice(['55', '744', '747', '962', '993'])}{9000000 + i:07d}"[:13]
-    digits = 8 if country not in ("DO",) else 7
-    return f"+{prefix}{lead}{(1000000 + i) % 10 ** (digits - 1):0{digits - 1}d}"
+        return f"+52747{serial % 10**7:07d}"
+    prefix, lead = COUNTRY_PREFIX.get(country, ("52", "1"))
+    digits = 7 if country == "DO" else 8
+    return f"+{prefix}{lead}{serial % 10 ** (digits - 1):0{digits - 1}d}"
 
 
 def _name(rng: random.Random, nationality: str, female: bool) -> tuple[str, str, str]:
@@ -139,7 +141,7 @@ def generate(drill: Drill, pop: Population, *, country: str) -> int:
         needs = rng.sample(NEEDS_FOR_HELP, rng.randint(1, 2)) if behaviour == ReplyBehaviour.HELP else []
         consent = age >= 14 and rng.random() < 0.88
         people.append(person)
-        extras.append({"phone": _phone(rng, town.country, drill.pk * 1_000_000 + i) if age >= 14 else "",
+        extras.append({"phone": _phone(town.country, i) if age >= 14 else "",
                        "behaviour": behaviour, "delay": delay, "needs": needs, "vulnerable": vulnerable,
                        "consent": consent, "household": household_size > 0 or (household_parent is not None),
                        "whatsapp": person.preferred_channel == "whatsapp"})  # fmt: skip

@@ -134,9 +134,8 @@ def compute(drill: Drill) -> dict:
     figures["messaged_twice"] = sum(1 for n in per_person.values() if n > 1)
 
     actions: dict[str, Counter] = defaultdict(Counter)
-    for label, action in AuditEvent.objects.filter(organization=org).exclude(actor_label__startswith="drill:").values_list(
-        "actor_label", "action"
-    ):
+    # People only: the scenario, the simulated people and other system actors are not players.
+    for label, action in AuditEvent.objects.filter(organization=org, actor__isnull=False).values_list("actor_label", "action"):
         actions[label][action] += 1
     figures["participants"] = [
         {"actor": label, "actions": sum(c.values()), "by_action": dict(c)}

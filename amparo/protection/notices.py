@@ -24,8 +24,8 @@ def _emails(organization, roles=None) -> list[str]:
 
 
 def _send(template: str, referral, recipients: list[str], **context) -> int:
-    if not recipients:
-        return 0
+    if not recipients or referral.from_organization.is_exercise or referral.to_organization.is_exercise:
+        return 0  # a drill's referral e-mails nobody: nothing in a drill leaves Amparo
     base = getattr(settings, "AMPARO_BASE_URL", "")
     with translation.override(settings.LANGUAGE_CODE):
         context.update(referral=referral, base_url=base)

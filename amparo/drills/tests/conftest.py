@@ -67,8 +67,8 @@ def inside(user, drill):
     """The user as the access policy sees them after joining the drill."""
     from amparo.accounts.policy import principal_for
 
+    user = type(user).objects.get(pk=user.pk)  # a fresh object: the caller's stays outside the drill
     user._amparo_exercise = drill.exercise_organization_id
-    user.__dict__.pop("_amparo_principal", None)
     return principal_for(user)
 
 

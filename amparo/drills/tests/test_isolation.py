@@ -137,3 +137,19 @@ def test_the_portal_never_finds_a_synthetic_person_by_phone(world, drill):
 
     phone = ContactPoint.objects.filter(person__registering_organization=drill.exercise_organization).first().value
     assert people_with_phone(phone) == [] and not phone_is_known(phone)
+
+
+@pytest.mark.django_db
+def test_a_drill_referral_e_mails_nobody(world, drill, mailoutbox):
+    from amparo.protection.models import Referral
+    from amparo.protection.notices import referral_sent
+    from amparo.registry.services import record_consent
+
+    person = Person.objects.filter(registering_organization=drill.exercise_organization).first()
+    consent = record_consent(actor=SYSTEM, person=person, purpose="referrals", given=True, method="verbal")
+    world["other"].email = "real-shelter@example.org"
+    world["other"].save()
+    referral = Referral.objects.create(person=person, from_organization=drill.exercise_organization,
+                                       to_organization=world["other"], created_by_label="x", service_kind="shelter",
+                                       response_hours=24, status="sent", sent_at=person.created_at, consent=consent)  # fmt: skip
+    assert referral_sent(referral.pk) == 0 and mailoutbox == []
