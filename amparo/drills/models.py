@@ -66,14 +66,27 @@ class Drill(models.Model):
 
     def sim_at(self, moment: datetime | None) -> float | None:
         """A real timestamp in drill time (None for None): through the clock's segments, so
-        pauses and speed changes are accounted for."""
-        if moment is None:
-            return None
-        segment = self.segments.filter(real_start__lte=moment).order_by("-real_start").first()
-        if segment is None:
-            return 0.0
-        end = segment.real_end or moment
-        return segment.sim_start + (min(moment, end) - segment.real_start).total_seconds() * segment.speed
+        pauses and speed changes are accounted for. For many timestamps, use `sim_reader()`."""
+        return self.sim_reader()(moment)
+
+    def sim_reader(self):
+        """A function reading real timestamps in drill time, with the segments read once."""
+        from bisect import bisect_right
+
+        segments = list(self.segments.order_by("real_start").values_list("real_start", "real_end", "sim_start", "speed"))
+        starts = [seg[0] for seg in segments]
+
+        def read(moment: datetime | None) -> float | None:
+            if moment is None:
+                return None
+            i = bisect_right(starts, moment) - 1
+            if i < 0:
+                return 0.0
+            real_start, real_end, sim_start, speed = segments[i]
+            end = real_end or moment
+            return sim_start + (min(moment, end) - real_start).total_seconds() * speed
+
+        return read
 
 
 class ClockSegment(models.Model):

@@ -39,7 +39,7 @@ def compute(drill: Drill) -> dict:
     from amparo.messaging.models import InboundMessage, Message
 
     org = drill.exercise_organization
-    sim = drill.sim_at
+    sim = drill.sim_reader()
     end = drill.sim_now() if drill.finished_at is None else drill.sim_elapsed
     alert = drill.injects.filter(kind=InjectKind.CAP_ALERT, fired_at__isnull=False).order_by("fired_at").first()
     alert_at = sim(alert.fired_at) if alert else None

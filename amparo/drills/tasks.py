@@ -25,7 +25,11 @@ def tick_drill(drill_id: int) -> dict:
     drill = Drill.objects.filter(pk=drill_id).first()
     if drill is None or drill.status != DrillStatus.RUNNING:
         return {"stopped": True}
+    from amparo.drills.services import REPLIES_PER_TICK
+
     summary = tick(drill)
     if default_task_backend.supports_defer:
-        tick_drill.using(run_after=timezone.now() + timedelta(seconds=interval())).enqueue(drill_id)
+        # A full beat means more replies are due: the next beat starts at once.
+        wait = 0 if summary["replies"] >= REPLIES_PER_TICK else interval()
+        tick_drill.using(run_after=timezone.now() + timedelta(seconds=wait)).enqueue(drill_id)
     return summary

@@ -87,7 +87,7 @@ def main() -> None:
     start_real = time.monotonic()
     drill.refresh_from_db()
     start_sim = drill.sim_now()
-    beats, worst_backlog, processed = 0, 0, 0
+    beats, worst_backlog, processed, busy = 0, 0, 0, 0.0
     while True:
         drill.refresh_from_db()
         if drill.sim_now() >= args.hours * 3600:
@@ -95,17 +95,20 @@ def main() -> None:
         t = time.perf_counter()
         done = services.tick(drill)["replies"]
         took = time.perf_counter() - t
+        busy += took
         processed += done
         beats += 1
         backlog = done if done >= services.REPLIES_PER_TICK else 0
         worst_backlog = max(worst_backlog, backlog)
-        if beats % 15 == 0:
+        if beats % 15 == 0 or took > 5:
             print(f"  drill {drill.sim_now() / 3600:4.2f} h · beat {beats}: {done} replies in {took:.2f} s "
                   f"(total {processed})")
-        time.sleep(max(0.0, 2.0 - took))
+        if done < services.REPLIES_PER_TICK:
+            time.sleep(max(0.0, 2.0 - took))
     real_s = time.monotonic() - start_real
     drill.refresh_from_db()
     ratio = (drill.sim_now() - start_sim) / real_s
+    print(f"reply processing: {processed / max(busy, 1e-9):,.0f} replies/s while busy ({busy:.0f} s of {real_s:.0f} s)")
     print(f"ran {drill.sim_now() / 3600:.2f} h of drill time in {real_s:.0f} s real: ×{ratio:.1f} "
           f"(REFERENCE ×{args.speed:g}); {processed} replies processed; beats that hit the per-beat cap: "
           f"{'yes' if worst_backlog else 'none'}")
