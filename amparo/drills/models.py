@@ -101,6 +101,9 @@ class ClockSegment(models.Model):
     class Meta:
         ordering = ["real_start"]
 
+    def __str__(self) -> str:
+        return f"×{self.speed:g} from {self.sim_start:.0f} s"
+
 
 class Inject(models.Model):
     """One line of the scenario's timeline: what happens at a drill time."""
@@ -117,6 +120,9 @@ class Inject(models.Model):
         ordering = ["drill", "at_seconds", "id"]
         indexes = [models.Index(fields=["drill", "fired_at", "at_seconds"])]
 
+    def __str__(self) -> str:
+        return f"{self.at_seconds:.0f} s {self.kind}: {self.title}"
+
 
 class SimulatedPerson(models.Model):
     """How a synthetic person behaves when a message reaches them."""
@@ -132,6 +138,9 @@ class SimulatedPerson(models.Model):
     class Meta:
         indexes = [models.Index(fields=["drill", "behaviour"])]
 
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.behaviour}"
+
 
 class DrillEvent(models.Model):
     """The drill's feed: injects as the players see them, and the clock's changes."""
@@ -144,3 +153,6 @@ class DrillEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text

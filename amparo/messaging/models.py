@@ -113,16 +113,16 @@ class Channel(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
 
-    def clean(self) -> None:
-        if self.organization_id and (self.provider == Provider.SIMULATED) != self.organization.is_exercise:
-            raise ValidationError(_("Only a drill's organization uses the simulated channel, and it uses no other."))
-
     def save(self, *args, **kwargs):
         if not self.webhook_key:
             import secrets
 
             self.webhook_key = secrets.token_urlsafe(18).replace("_", "x").replace("-", "y").lower()[:24]
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.organization_id and (self.provider == Provider.SIMULATED) != self.organization.is_exercise:
+            raise ValidationError(_("Only a drill's organization uses the simulated channel, and it uses no other."))
 
 
 class TemplatePurpose(models.TextChoices):

@@ -33,7 +33,6 @@ from amparo.accounts.models import Membership, Organization  # noqa: E402
 from amparo.accounts.policy import principal_for  # noqa: E402
 from amparo.drills import services  # noqa: E402
 from amparo.drills.forms import SCENARIOS  # noqa: E402
-from amparo.drills.report import compute  # noqa: E402
 from amparo.messaging import dispatch  # noqa: E402
 from amparo.messaging import services as messaging  # noqa: E402
 from amparo.messaging.models import InboundMessage, Message, Template  # noqa: E402

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0005_inbound_kind_portal'),
+        ('messaging', '0006_sms_alphabet'),
     ]
 
     operations = [
