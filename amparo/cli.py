@@ -29,6 +29,10 @@ def main(argv: list[str] | None = None) -> None:
             refuse_unsafe_start()
         except ImproperlyConfigured as exc:
             sys.exit(str(exc))
+        if argv[1] == "db_worker":
+            from amparo.core.tasks import schedule_housekeeping
+
+            schedule_housekeeping()  # the daily purge and the removal of old import files
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "amparo.accounts.middleware.ExerciseMiddleware",
     "amparo.accounts.middleware.UserTimezoneMiddleware",
+    "amparo.accounts.middleware.RefusedAccessAuditMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -132,7 +133,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("AMPARO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours: a locked account or address may try again after 15 minutes
+# Failures count per user name *and* client address, so one attacker cannot lock a user out for
+# everyone; behind the TLS proxy the client address is read from X-Forwarded-For only when the
+# request comes from one of AMPARO_TRUSTED_PROXIES (amparo/accounts/clientip.py).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "amparo.accounts.clientip.client_ip"
+TRUSTED_PROXIES = env_list("AMPARO_TRUSTED_PROXIES", [])
+# Password-reset requests: at most this many per hour from one address, and per e-mail address.
+PASSWORD_RESET_LIMIT_PER_HOUR = env_int("AMPARO_PASSWORD_RESET_LIMIT", 5)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -264,6 +272,36 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("AMPARO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# --- Retention (amparo/core/retention.py, docs/operators.md): days each record type and each
+# consent is kept. Each is AMPARO_RETENTION_<NAME>_DAYS (dots and dashes as underscores).
+_RETENTION_DEFAULTS = {
+    # A consent lapses (is closed as withdrawn by retention) this long after it was recorded.
+    "consent.crisis_alerts": 3 * 365,
+    "consent.referrals": 2 * 365,
+    "consent.sharing_host_authorities": 2 * 365,
+    "consent.sharing_migration_authorities": 365,
+    "consent.retention_after_case": 5 * 365,
+    # A person's record (and everything about them) after it last changed, unless a crisis in
+    # course, an open case or a case closed within "case_closed" holds it, or the person consented
+    # to `retention_after_case`.
+    "person": 5 * 365,
+    "case_closed": 2 * 365,
+    # Earlier positions (the latest is kept with the record).
+    "location_history": 2 * 365,
+    # Texts and addresses of sent messages, replies and check-in answers (the rows stay, anonymized).
+    "message": 365,
+    "inbound_message": 365,
+    "checkin_answer": 365,
+}
+RETENTION_DAYS = {
+    name: env_int("AMPARO_RETENTION_" + name.upper().replace(".", "_").replace("-", "_") + "_DAYS", days)
+    for name, days in _RETENTION_DEFAULTS.items()
+}
+
+# The audit log is append-only; only the test runner's flush may empty it on SQLite (tests set
+# this in amparo/conftest.py; see amparo/accounts/management/commands/flush.py).
+AUDIT_FLUSH_ALLOWED = False
 
 # Demo data: a fixed password for every demo user, printed by `make run` (never in production).
 DEMO_PASSWORD = "amparo-demo-2026"  # noqa: S105 (published on purpose; demo-data needs DEBUG)

@@ -8,7 +8,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organizations and access")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from amparo.accounts import access  # noqa: F401  (registers access rules)
+        from amparo.accounts.chain import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="amparo-audit-sqlite-functions")
         from amparo.core import ui
 
         ui.add_nav("accounts:agreements", _("Data sharing"), roles=None, order=80)

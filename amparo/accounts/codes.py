@@ -32,6 +32,9 @@ class ConsentPurpose(models.TextChoices):
     CRISIS_ALERTS = "crisis_alerts", _("Crisis alerts and check-ins")
     REFERRALS = "referrals", _("Referral to services")
     SHARING_HOST_AUTHORITIES = "sharing_host_authorities", _("Sharing with host authorities")
+    # Its own consent: an authority whose mandate includes immigration enforcement receives only
+    # people who agreed to that recipient in particular (accounts.services.create_agreement).
+    SHARING_MIGRATION_AUTHORITIES = "sharing_migration_authorities", _("Sharing with migration authorities")
     RETENTION_AFTER_CASE = "retention_after_case", _("Keeping data after the case ends")
 
 

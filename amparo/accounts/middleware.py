@@ -78,3 +78,47 @@ class ExerciseMiddleware:
             else:
                 request.session.pop(EXERCISE_SESSION_KEY, None)  # the drill ended or the seat went
         return self.get_response(request)
+
+
+class RefusedAccessAuditMiddleware:
+    """Record every refused access as an audit event an organization administrator sees: a 404
+    on a record that exists but is not the user's to see (policy.NotVisible), under that record's
+    organization, and a 403 (PermissionDenied), under the record's organization when known
+    (policy.Refused), else under each organization of the user. The response stays what it was."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        record_refusal(request, exception)
+        return None
+
+
+def record_refusal(request, exception) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from amparo.accounts import audit, policy
+    from amparo.accounts.codes import AuditAction
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    obj = getattr(exception, "obj", None)
+    if isinstance(exception, policy.NotVisible | policy.Refused) and obj is not None:
+        status = 404 if isinstance(exception, policy.NotVisible) else 403
+        audit.denied(user, obj, request=request, reason=str(exception), status=status)
+    elif isinstance(exception, PermissionDenied):
+        principal = principal_for(user)
+        for organization_id in sorted(principal.organization_ids()) or [None]:
+            audit.record(
+                principal,
+                AuditAction.ACCESS_DENIED,
+                request=request,
+                organization=organization_id,
+                summary=(str(exception) or "refused 403")[:300],
+                status=403,
+                path=request.path[:200],
+            )

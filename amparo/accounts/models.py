@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,11 @@ class Organization(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    enforcement_mandate = models.BooleanField(
+        _("mandate includes immigration enforcement"),
+        default=False,
+        help_text=_("Migration authorities have it by their kind; tick it for any other organization that has it."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     # The make-believe organization of a drill: its people, crises and messages are synthetic and
     # live behind the access policy's exercise wall (policy.exercise_wall), apart from real data.
@@ -58,6 +63,13 @@ class Organization(models.Model):
     @property
     def is_consulate(self) -> bool:
         return self.kind == OrganizationKind.CONSULATE
+
+    @property
+    def enforces_immigration(self) -> bool:
+        """The firewall between protection and enforcement applies to this organization as a
+        recipient: sharing with it needs a protection purpose, the person's consent to that
+        recipient, a second approver; it never receives exact positions (docs/operators.md)."""
+        return self.kind == OrganizationKind.MIGRATION_AUTHORITY or self.enforcement_mandate
 
     @property
     def zone(self) -> str:
@@ -105,7 +117,8 @@ class DataSharingAgreementQuerySet(models.QuerySet):
     def active(self, at=None):
         at = at or timezone.now()
         return self.filter(revoked_at__isnull=True, valid_from__lte=at).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=at)
+            Q(valid_until__isnull=True) | Q(valid_until__gte=at),
+            Q(needs_second_approval=False) | Q(approved_at__isnull=False),
         )
 
     def involving(self, organization_ids):
@@ -130,6 +143,14 @@ class DataSharingAgreement(models.Model):
     valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
     valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    protection_purpose = models.TextField(
+        _("protection purpose"), blank=True, help_text=_("Why sharing protects these people (required for enforcement)")
+    )
+    needs_second_approval = models.BooleanField(default=False, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -156,8 +177,15 @@ class DataSharingAgreement(models.Model):
     def is_active(self) -> bool:
         now = timezone.now()
         return (
-            self.revoked_at is None and self.valid_from <= now and (self.valid_until is None or self.valid_until >= now)
+            self.revoked_at is None
+            and self.valid_from <= now
+            and (self.valid_until is None or self.valid_until >= now)
+            and not self.awaits_approval
         )
+
+    @property
+    def awaits_approval(self) -> bool:
+        return self.needs_second_approval and self.approved_at is None
 
 
 class AppendOnlyError(Exception):
@@ -177,7 +205,14 @@ class AuditEventQuerySet(models.QuerySet):
 
 class AuditEvent(models.Model):
     """Who did what to which record, when and from where. Never updated or deleted by the
-    application: the model refuses, and a database trigger refuses too (see migration 0002)."""
+    application: the model refuses, and a database trigger refuses too (migrations 0002, 0004; on
+    PostgreSQL the application's role also lacks the privileges: docs/operators.md).
+
+    Each event carries the hash of the one before it (`previous_hash`) and its own (`hash`, over
+    its content and `previous_hash`), so `amparo verify-audit` names the first event altered or
+    missing. Events are chained in the order they are written: `save()` takes a lock (an
+    advisory lock on PostgreSQL; SQLite writers are serialised already) that the writing
+    transaction holds until it commits."""
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -192,6 +227,8 @@ class AuditEvent(models.Model):
     extra = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -205,7 +242,12 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("audit events are append-only")
-        super().save(*args, **kwargs)
+        from amparo.accounts import chain
+
+        with transaction.atomic(using=kwargs.get("using")):
+            self.previous_hash = chain.lock_and_read_head(using=kwargs.get("using"))
+            self.hash = chain.event_hash(self)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events are append-only")

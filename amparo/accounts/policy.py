@@ -25,6 +25,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 
 from amparo.accounts.codes import OrganizationKind, Role
 
@@ -53,6 +54,7 @@ class Seat:
     served_nationality: str
     jurisdiction_country: str
     jurisdiction_subdivisions: tuple[str, ...]
+    enforces_immigration: bool = False  # the organization's mandate includes immigration enforcement
 
     @property
     def is_consulate(self) -> bool:
@@ -83,6 +85,17 @@ class Principal:
     def has_role(self, *roles: str) -> bool:
         return self.is_system or any(s.role in roles for s in self.seats)
 
+    def only(self, seats: Iterable[Seat]) -> Principal:
+        """The same user acting through these seats alone (a migration-officer seat held
+        elsewhere must never widen what a case-worker seat sees, nor the other way round). The
+        exercise wall stays: inside a drill, still that drill's world only."""
+        if self.is_system:
+            return self
+        return Principal(user=self.user, label=self.label, seats=tuple(seats), exercise_id=self.exercise_id)
+
+    def restricted_to(self, roles: Iterable[str]) -> Principal:
+        return self.only(self.seats_with(roles))
+
     @property
     def roles(self) -> set[str]:
         return {s.role for s in self.seats}
@@ -97,7 +110,8 @@ class Principal:
 
     @property
     def organization(self):
-        """The user's first organization (most users have exactly one)."""
+        """The user's first organization, for display only (the time zone, the page header):
+        an action's organization is the seat that acts (`acting_seats`), never this guess."""
         if "organization" not in self._cache:
             from amparo.accounts.models import Organization
 
@@ -149,6 +163,7 @@ def principal_for(user) -> Principal:
             served_nationality=m.organization.served_nationality,
             jurisdiction_country=m.organization.jurisdiction_country,
             jurisdiction_subdivisions=tuple(m.organization.jurisdiction_subdivisions or ()),
+            enforces_immigration=m.organization.enforces_immigration,
         )
         for m in memberships.select_related("organization")
     )
@@ -247,12 +262,84 @@ def countable(user, model_or_queryset) -> models.QuerySet:
     return _behind_wall(principal, qs.filter(q | names_q(principal, qs.model)))
 
 
+class NotVisible(Http404):
+    """A 404 for a record that exists but is not the user's to see. It answers exactly like a
+    missing record; the edge (accounts.middleware, amparo.api) records it as an access-denied
+    event for the record's organization."""
+
+    def __init__(self, obj, message: str = ""):
+        super().__init__(message or "Not found")
+        self.obj = obj
+
+
+class Refused(PermissionDenied):
+    """A 403 on a record the user sees but may not change; recorded like NotVisible."""
+
+    def __init__(self, obj, message: str = ""):
+        super().__init__(message)
+        self.obj = obj
+
+
 def get_visible_or_404(user, model_or_queryset, **lookup):
     """The scoped fetch every view starts with: 404 when absent or not the user's to see (so a
     record's existence is not revealed to someone who may not see it)."""
-    from django.shortcuts import get_object_or_404
+    queryset = _queryset(model_or_queryset)
+    found = visible(user, queryset).filter(**lookup).first() if lookup else None
+    if found is not None:
+        return found
+    if not lookup:
+        raise Http404
+    existing = queryset.model._base_manager.filter(**lookup).first()
+    if existing is not None:
+        raise NotVisible(existing)
+    raise Http404
 
-    return get_object_or_404(visible(user, model_or_queryset), **lookup)
+
+def acting_seats(user, obj: models.Model, roles: Iterable[str] | None = None) -> tuple[Seat, ...]:
+    """The user's seats (with one of `roles`) through which `obj` is visible by name, the seats of
+    the organization that owns it first. Decides what a user may do with one record when they hold
+    several seats: a case worker in one organization who is a migration officer in another sees
+    the second organization's people as a migration officer, nothing more."""
+    principal = principal_for(user)
+    if principal.is_system:
+        return ()
+    roles = None if roles is None else frozenset(roles)
+    key = ("acting", obj._meta.label_lower, obj.pk, roles)
+    if key not in principal._cache:
+        seats = principal.seats if roles is None else principal.seats_with(roles)
+        owners = owner_organization_ids(obj)
+        seats = sorted(seats, key=lambda s: (s.organization_id not in owners, s.organization_id))
+        model = obj._meta.concrete_model
+        principal._cache[key] = tuple(
+            s for s in seats if visible(principal.only([s]), model).filter(pk=obj.pk).exists()
+        )
+    return principal._cache[key]
+
+
+def acting_organization_id(user, obj: models.Model, roles: Iterable[str] | None = None) -> int | None:
+    """The organization through which the user acts on `obj` (see acting_seats), or None."""
+    seats = acting_seats(user, obj, roles)
+    return seats[0].organization_id if seats else None
+
+
+def home_country(user) -> str:
+    """The country all the user's organizations work in, or "" when they work in several (a
+    hint for reading phone numbers without a prefix, never a guess between countries)."""
+    countries = {s.country for s in principal_for(user).seats if s.country}
+    return countries.pop() if len(countries) == 1 else ""
+
+
+OWNER_FIELDS = ("registering_organization_id", "organization_id", "provider_id", "from_organization_id")
+
+
+def owner_organization_ids(obj) -> set[int]:
+    """The organizations a record belongs to, read from its fields (a person's registering
+    organization, a crisis's or a case's organization, a person-owned row's person's)."""
+    owners = {getattr(obj, name) for name in OWNER_FIELDS if getattr(obj, name, None)}
+    person = getattr(obj, "person", None) if not owners and hasattr(obj, "person_id") else None
+    if person is not None:
+        owners.add(person.registering_organization_id)
+    return owners
 
 
 def require(condition: bool, message: str = "") -> None:

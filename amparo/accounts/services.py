@@ -22,7 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from amparo.accounts import audit, policy
-from amparo.accounts.codes import AuditAction, Role
+from amparo.accounts.codes import AuditAction, ConsentPurpose, Role
 from amparo.accounts.models import APIToken, DataSharingAgreement, Membership, Organization, UserProfile
 
 
@@ -39,13 +39,33 @@ def create_agreement(
     valid_from=None,
     valid_until=None,
     note: str = "",
+    protection_purpose: str = "",
+    warning_acknowledged: bool = False,
     request=None,
 ) -> DataSharingAgreement:
-    """The provider's admin (or a consular officer of the provider) shares with the recipient."""
+    """The provider's admin (or a consular officer of the provider) shares with the recipient.
+
+    The firewall between protection and enforcement: when the recipient's mandate includes
+    immigration enforcement (Organization.enforces_immigration), the agreement needs a stated
+    protection purpose and the acting user's acknowledgement of the warning the page shows; it
+    shares only people who consented to sharing with migration authorities in particular; and it
+    comes into force only when another administrator of the provider approves it
+    (`approve_agreement`). Such a recipient never reads exact positions (registry.access)."""
     principal = policy.principal_for(actor)
     allowed = principal.organization_ids({"org_admin", "consular_officer"})
     if not principal.is_system and provider.pk not in allowed:
         raise PermissionDenied(_("Only the sharing organization's administrators may create an agreement."))
+    enforcement = recipient.enforces_immigration
+    if enforcement:
+        errors = {}
+        if not protection_purpose.strip():
+            errors["protection_purpose"] = [
+                _("Say how sharing with an organization that enforces immigration law protects these people.")
+            ]
+        if not warning_acknowledged:
+            errors["warning_acknowledged"] = [_("Confirm that you read the warning about immigration enforcement.")]
+        if errors:
+            raise ValidationError(errors)
     agreement = DataSharingAgreement(
         provider=provider,
         recipient=recipient,
@@ -56,8 +76,12 @@ def create_agreement(
         valid_from=valid_from or timezone.now(),
         valid_until=valid_until,
         note=note,
+        protection_purpose=protection_purpose.strip(),
         created_by=principal.user,
     )
+    if enforcement:
+        agreement.consent_purpose = ConsentPurpose.SHARING_MIGRATION_AUTHORITIES
+        agreement.needs_second_approval = True
     agreement.full_clean()
     agreement.save()
     audit.record(
@@ -66,10 +90,40 @@ def create_agreement(
         agreement,
         request=request,
         organization=provider,
-        summary=f"{provider.slug} shares with {recipient.slug} ({purpose})",
+        summary=f"{provider.slug} shares with {recipient.slug} ({purpose})"
+        + (" — immigration enforcement, awaiting a second approver" if enforcement else ""),
         nationality=agreement.nationality,
         area_country=agreement.area_country,
         area_subdivisions=agreement.area_subdivisions,
+        enforcement=enforcement,
+        protection_purpose=agreement.protection_purpose,
+        consent_purpose=agreement.consent_purpose,
+    )
+    return agreement
+
+
+@transaction.atomic
+def approve_agreement(*, actor, agreement: DataSharingAgreement, request=None) -> DataSharingAgreement:
+    """The second approver of an agreement with an organization that enforces immigration law:
+    another administrator of the sharing organization than the one who created it."""
+    principal = policy.principal_for(actor)
+    if not principal.is_system and agreement.provider_id not in principal.organization_ids([Role.ORG_ADMIN]):
+        raise policy.Refused(agreement, _("Only an administrator of the sharing organization approves it."))
+    if not agreement.awaits_approval or agreement.revoked_at:
+        raise ValidationError(_("This agreement does not await an approval."))
+    if principal.user is not None and principal.user.pk == agreement.created_by_id:
+        raise ValidationError(_("Another administrator must approve it: not the person who created it."))
+    agreement.approved_by = principal.user
+    agreement.approved_at = timezone.now()
+    agreement.save(update_fields=["approved_by", "approved_at"])
+    audit.record(
+        principal,
+        AuditAction.SHARE,
+        agreement,
+        request=request,
+        organization=agreement.provider_id,
+        summary=f"approved: {agreement}",
+        approval=True,
     )
     return agreement
 

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("agreements/", views.agreements, name="agreements"),
     path("agreements/<int:pk>/revoke/", views.revoke_agreement, name="revoke_agreement"),
+    path("agreements/<int:pk>/approve/", views.approve_agreement, name="approve_agreement"),
     path("audit/", views.audit_log, name="audit"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
     path("members/", views.members, name="members"),

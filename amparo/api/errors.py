@@ -5,8 +5,11 @@ run in the test suite, check every error body against the schema."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from ninja.errors import HttpError
 
+from amparo.accounts.middleware import record_refusal
 from amparo.api.parsing import BodyRefused
 
 ERROR_SCHEMA = {
@@ -56,7 +59,21 @@ def declare_errors(schema: dict) -> dict:
 
 
 def http_error(request, exc: HttpError, api):
-    """ninja's own handler, except for bodies refused by amparo.api.parsing: 422 with where."""
+    """ninja's own handler, except for bodies refused by amparo.api.parsing: 422 with where. An
+    endpoint's 404 or 403 raised while handling a refused access is recorded like the pages'."""
     if isinstance(exc.__cause__, BodyRefused):
         return api.create_response(request, {"detail": exc.__cause__.errors}, status=422)
+    refused = exc.__cause__ or exc.__context__
+    if exc.status_code in (403, 404) and isinstance(refused, Http404 | PermissionDenied):
+        record_refusal(request, refused)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def not_found(request, exc: Http404, api):
+    record_refusal(request, exc)
+    return api.create_response(request, {"detail": "Not Found"}, status=404)
+
+
+def forbidden(request, exc: PermissionDenied, api):
+    record_refusal(request, exc)
+    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)

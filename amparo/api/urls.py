@@ -2,6 +2,8 @@ import importlib
 from functools import partial
 
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import path
 from ninja import NinjaAPI
 from ninja.errors import HttpError
@@ -25,6 +27,8 @@ api = AmparoAPI(
     description="Scoped by the access policy: every endpoint returns only what the caller may see.",
 )
 api.add_exception_handler(HttpError, partial(errors.http_error, api=api))
+api.add_exception_handler(Http404, partial(errors.not_found, api=api))
+api.add_exception_handler(PermissionDenied, partial(errors.forbidden, api=api))
 
 for config in apps.get_app_configs():
     if not config.name.startswith("amparo."):

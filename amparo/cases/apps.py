@@ -18,6 +18,25 @@ class CasesConfig(AppConfig):
 
         ui.add_person_panel("cases/_person_panel.html", roles=SENSITIVE_ROLES, order=45, context=person_panel)
 
+    # --- Retention (amparo/registry/retention.py) ---
+    def retention_holds(self, now):
+        """An open case, or one closed within RETENTION_DAYS["case_closed"], keeps its person."""
+        from datetime import timedelta
+
+        from django.conf import settings
+        from django.db.models import Q
+
+        from amparo.cases.models import Case
+
+        recent = now - timedelta(days=settings.RETENTION_DAYS["case_closed"])
+        held = Case.objects.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=recent)).values("person_id")
+        return Q(pk__in=held)
+
+    def purge_person(self, person_ids) -> None:
+        from amparo.cases.models import Case
+
+        Case.objects.filter(person_id__in=person_ids).delete()  # notes, actions, follow-ups, events with it
+
     # --- Merging two person records (called by the matching app inside its transaction) ---
 
     def merge_person(self, *, survivor, merged, actor) -> dict:

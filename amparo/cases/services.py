@@ -98,10 +98,13 @@ def open_case(
 ) -> Case:
     principal = policy.principal_for(actor)
     if organization is None:
-        seats = protection_access.sensitive_principal(principal).seats
-        if not seats:
+        if not protection_access.sensitive_principal(principal).seats:
             raise PermissionDenied(_("Only case workers, supervisors and consular officers open cases."))
-        organization = Organization.objects.get(pk=seats[0].organization_id)
+        # The seat through which the case worker sees the person (the registering one first).
+        acting = policy.acting_organization_id(principal, person, policy.SENSITIVE_ROLES)
+        if acting is None and not principal.is_system:
+            raise PermissionDenied(_("You may not open a case for this person."))
+        organization = Organization.objects.get(pk=acting) if acting else person.registering_organization
     if not principal.is_system and organization.pk not in access.case_orgs(principal):
         raise PermissionDenied(_("You may only open cases for your own organization."))
     if not protection_access.can_screen(principal, person):

@@ -83,6 +83,8 @@ def case_open(request, person_pk: int):
         organization_ids=access.case_orgs(p),
         initial={"case_worker": request.user.pk, "priority": screening.priority if screening else 2},
     )
+    if request.method == "GET":
+        audit.record(request.user, AuditAction.VIEW, person, request=request, summary=f"case form: {person.full_name}")
     if request.method == "POST" and form.is_valid():
         try:
             case = services.open_case(

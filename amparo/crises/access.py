@@ -53,6 +53,26 @@ def can_manage_crises(user) -> bool:
     return policy.principal_for(user).has_role(*CRISIS_MANAGERS)
 
 
+def can_change_crisis(user, crisis) -> bool:
+    """Every organization reads a crisis (counts; names only of its own people); the one that
+    opened it changes it (its areas decide who is affected for everyone). A crisis no
+    organization opened (from a CAP feed, by the system) is changed by any crisis manager."""
+    principal = policy.principal_for(user)
+    if principal.is_system:
+        return True
+    if crisis.organization_id is None:
+        return can_manage_crises(principal)
+    return crisis.organization_id in principal.organization_ids(CRISIS_MANAGERS)
+
+
+def manager_organizations(user) -> list:
+    """The organizations the user opens crises for (one per seat with a crisis-manager role)."""
+    from amparo.accounts.models import Organization
+
+    ids = policy.principal_for(user).organization_ids(CRISIS_MANAGERS)
+    return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+
+
 def can_write_welfare(user) -> bool:
     return policy.principal_for(user).has_role(*WELFARE_WRITERS)
 

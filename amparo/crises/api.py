@@ -4,9 +4,10 @@ counts (what the caller may count), the affected people the caller may name, wel
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from amparo.accounts import audit, policy
@@ -61,13 +62,13 @@ class AffectedFilters(Schema):
     nationality: str | None = None
     need: str | None = None
     no_reply: bool = False
-    limit: int = 100
-    offset: int = 0
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 class WelfareIn(Schema):
     status: str
-    source: str = "staff"
+    source: Literal["staff", "field_visit", "partner"] = "staff"  # never one saying the person answered
     needs: list[str] = []
     note: str = ""
     people_with: int | None = None
@@ -95,8 +96,7 @@ def affected(request, crisis_id: int, filters: Query[AffectedFilters]):
     crisis = policy.get_visible_or_404(request.auth, Crisis, pk=crisis_id)
     params = {k: v for k, v in filters.dict().items() if v not in (None, False) and k not in ("limit", "offset")}
     rows = queries.filter_welfare(queries.welfare_rows(request.auth, crisis), params).order_by("pk")
-    limit = max(1, min(filters.limit, 1000))
-    page = list(rows[filters.offset : filters.offset + limit])
+    page = list(rows[filters.offset : filters.offset + filters.limit])
     audit.record_many(
         request.auth, AuditAction.VIEW, Person, [r.person_id for r in page], summary=f"api affected {crisis.pk}"
     )

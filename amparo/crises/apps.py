@@ -14,6 +14,16 @@ class CrisesConfig(AppConfig):
         ui.add_nav("crises:crisis_list", _("Crises"), roles=None, order=30)
         ui.add_home_card("crises/_home_card.html", roles=None, order=30)
 
+    # --- Retention (amparo/registry/retention.py): a crisis in course keeps its people ----------
+
+    def retention_holds(self, now):
+        from django.db.models import Q
+
+        from amparo.crises.codes import Phase
+        from amparo.crises.models import WelfareStatus
+
+        return Q(pk__in=WelfareStatus.objects.exclude(crisis__phase=Phase.CLOSED).values("person_id"))
+
     # --- Hooks called by the matching app when two person records are merged --------------------
 
     def merge_person(self, *, survivor, merged, actor) -> dict:

@@ -76,6 +76,13 @@ class WelfareSource(models.TextChoices):
 # or leave `deceased`, and never overwrite a later entry made by a person (staff, visit, partner).
 AUTOMATIC_SOURCES = frozenset({WelfareSource.REPLY, WelfareSource.CHECKIN_LINK, WelfareSource.SELF_REPORT})
 
+# Sources that say the person answered (`self_report` is the portal's, after a phone code). Only
+# the flows that received the answer record them (`update_welfare(..., from_answer=True)`: replies,
+# check-in links, the portal); a staff member can never choose them, in a form or the API.
+PERSON_ANSWER_SOURCES = frozenset({WelfareSource.REPLY, WelfareSource.CHECKIN_LINK, WelfareSource.SELF_REPORT})
+# What a staff member may record as the source of what they enter.
+STAFF_SOURCES = (WelfareSource.STAFF, WelfareSource.FIELD_VISIT, WelfareSource.PARTNER)
+
 
 class AlertLevel(models.IntegerChoices):
     """Consular alert level, per consulate and crisis."""

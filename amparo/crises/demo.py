@@ -194,6 +194,7 @@ def _seed_welfare(crisis: Crisis, seed: int) -> int:
                     "deceased": "Confirmado por Protección Civil",
                 }.get(status, ""),
                 at=at,
+                from_answer=source in ("reply", "checkin_link"),  # the demo plays the people answering
             )
         changed += 1
     return changed

@@ -11,6 +11,7 @@ from amparo.accounts import audit
 from amparo.accounts.codes import AuditAction
 from amparo.crises import queries
 from amparo.crises.models import Crisis, WelfareStatus
+from amparo.registry.access import exact_position_q
 from amparo.registry.columns import STANDARD_COLUMNS, person_row, prefetch_for_rows
 from amparo.registry.exporting import neutralize
 from amparo.registry.models import Person
@@ -60,8 +61,15 @@ def write_affected_csv(*, actor, crisis: Crisis, stream, params=None, request=No
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
     ids = []
+    exact = set(
+        export_rows(actor, crisis, params)
+        .filter(person__in=Person.objects.filter(exact_position_q(actor)).values("pk"))
+        .values_list("person_id", flat=True)
+    )
     for row in export_rows(actor, crisis, params).iterator(chunk_size=2000):
         values = {**person_row(row.person), **welfare_values(row)}
+        if row.person_id not in exact:  # never an exact position through an enforcement seat
+            values["latitude"] = values["longitude"] = ""
         writer.writerow([neutralize(values.get(c, "")) for c in COLUMNS])
         ids.append(row.person_id)
     audit.record_many(

@@ -33,10 +33,23 @@ class CrisisForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organizations=(), **kwargs):
+        """`organizations`: those the user opens crises for; a choice only when several, so a
+        crisis is never filed under a guessed one."""
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["countries_text"].initial = ", ".join(self.instance.countries)
+        self.organizations = list(organizations)
+        if len(self.organizations) > 1:
+            self.fields["organization"] = forms.TypedChoiceField(
+                label=gettext_lazy("Opened by"), coerce=int, choices=[(o.pk, o.name) for o in self.organizations]
+            )
+
+    def chosen_organization(self):
+        if len(self.organizations) == 1:
+            return self.organizations[0]
+        chosen = self.cleaned_data.get("organization")
+        return next((o for o in self.organizations if o.pk == chosen), None)
 
     def clean_countries_text(self) -> list[str]:
         codes = [
@@ -215,5 +228,26 @@ class WelfareForm(forms.Form):
 
 
 class AlertLevelForm(forms.Form):
+    organization = forms.TypedChoiceField(
+        label=gettext_lazy("Consulate"), coerce=int, choices=(), required=False, empty_value=None
+    )
     level = forms.TypedChoiceField(label=gettext_lazy("Consular alert level"), choices=AlertLevel.choices, coerce=int)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, consulates=(), **kwargs):
+        """`consulates`: the organizations the user sets levels for; a choice only when several
+        (the level is always said to be set by one consulate, never a guessed one)."""
+        super().__init__(*args, **kwargs)
+        self.consulates = list(consulates)
+        self.fields["organization"].choices = [(o.pk, o.name) for o in self.consulates]
+        if len(self.consulates) == 1:
+            self.fields["organization"].initial = self.consulates[0].pk
+            self.fields["organization"].widget = forms.HiddenInput()
+
+    def clean_organization(self):
+        chosen = self.cleaned_data["organization"]
+        if chosen is None and len(self.consulates) == 1:
+            return self.consulates[0].pk
+        if chosen is None:
+            raise forms.ValidationError(gettext_lazy("Choose the consulate that sets this level."))
+        return chosen

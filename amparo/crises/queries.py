@@ -16,6 +16,7 @@ from amparo.accounts import policy
 from amparo.accounts.models import Organization
 from amparo.crises.codes import ACCOUNTED_FOR, WelfareCode
 from amparo.crises.models import ConsularAlertLevel, Crisis, WelfareHistory, WelfareStatus
+from amparo.registry.access import exact_position_q
 from amparo.registry.models import Person
 
 
@@ -205,6 +206,8 @@ def map_points(user, crisis: Crisis) -> list[list]:
     rows = (
         welfare_rows(user, crisis)
         .filter(person__latitude__isnull=False)
+        # Only the people whose exact position the user may read (never through an enforcement seat).
+        .filter(person__in=Person.objects.filter(exact_position_q(user)).values("pk"))
         .values_list("person__latitude", "person__longitude", "status", "person_id")
     )
     return [

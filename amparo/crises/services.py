@@ -23,10 +23,18 @@ from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction
 from amparo.accounts.models import Organization
 from amparo.crises import geo
-from amparo.crises.access import can_manage_crises, can_set_alert_level, can_write_welfare
+from amparo.crises.access import (
+    can_change_crisis,
+    can_manage_crises,
+    can_set_alert_level,
+    can_write_welfare,
+    manager_organizations,
+)
 from amparo.crises.codes import (
     ACCOUNTED_FOR,
     AUTOMATIC_SOURCES,
+    PERSON_ANSWER_SOURCES,
+    STAFF_SOURCES,
     AreaKind,
     AreaSource,
     CrisisKind,
@@ -127,6 +135,11 @@ def create_crisis(
         raise ValueError(f"unknown crisis kind, severity or phase: {kind}, {severity}, {phase}")
     for spec in areas:
         spec.validate()
+    if organization is None and not principal.is_system:
+        # The user's only crisis-managing organization; with several (and none named: a CAP
+        # alert an authority sent) the crisis is filed under none rather than a guessed one.
+        organizations = manager_organizations(principal)
+        organization = organizations[0] if len(organizations) == 1 else None
     crisis = Crisis.objects.create(
         name=name[:200],
         kind=kind,
@@ -136,7 +149,7 @@ def create_crisis(
         countries=sorted({c.upper() for c in countries if c}),
         description=description,
         is_exercise=is_exercise,
-        organization=organization or principal.organization,
+        organization=organization,
         created_by=principal.user,
     )
     _add_areas(crisis, areas)
@@ -160,8 +173,8 @@ CRISIS_FIELDS = ("name", "kind", "severity", "phase", "started_at", "ended_at", 
 def update_crisis(*, actor, crisis: Crisis, request=None, **changes) -> Crisis:
     """Change a crisis's facts (name, kind, severity, phase, dates, countries, description)."""
     principal = policy.principal_for(actor)
-    if not can_manage_crises(principal):
-        raise PermissionDenied(_("You may not change crises."))
+    if not can_change_crisis(principal, crisis):
+        raise policy.Refused(crisis, _("Only the organization that opened this crisis changes it."))
     unknown = set(changes) - set(CRISIS_FIELDS)
     if unknown:
         raise TypeError(f"not a crisis field: {', '.join(sorted(unknown))}")
@@ -188,8 +201,8 @@ def set_areas(
     """Replace (or add to) a crisis's areas and recompute the affected set: newcomers are added,
     people now outside are flagged, never dropped."""
     principal = policy.principal_for(actor)
-    if not can_manage_crises(principal):
-        raise PermissionDenied(_("You may not change crises."))
+    if not can_change_crisis(principal, crisis):
+        raise policy.Refused(crisis, _("Only the organization that opened this crisis changes it."))
     for spec in areas:
         spec.validate()
     if replace:
@@ -332,8 +345,13 @@ def update_welfare(
     people_with: int | None = None,
     at: datetime | None = None,
     request=None,
+    from_answer: bool = False,
 ) -> WelfareStatus:
     """Record a person's welfare in a crisis, by DOMAIN.md's rules:
+
+    - the sources that say the person answered (reply, check-in link, self report) are only
+      accepted with `from_answer=True`, from the flows that received the answer: a staff entry
+      can never claim the person spoke (`InvalidWelfareUpdate`);
 
     - replies and check-in links (`reply`, `checkin_link`) update any status but `deceased`: they
       can neither set it nor change it (`WelfareUpdateRefused`, kept in the history as refused,
@@ -345,6 +363,10 @@ def update_welfare(
     """
     principal = policy.principal_for(actor)
     needs = _check_codes(status, source, needs)
+    if source in PERSON_ANSWER_SOURCES and not from_answer:
+        raise InvalidWelfareUpdate(
+            f"source {source!r} says the person answered; staff record one of {', '.join(STAFF_SOURCES)}"
+        )
     with transaction.atomic():
         welfare, refusal = _apply_welfare(
             principal, crisis, person, status, source, needs, note, people_with, at, request

@@ -19,7 +19,13 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction
 from amparo.crises import cap, charts, geo, queries
-from amparo.crises.access import can_manage_crises, can_set_alert_level, can_write_welfare
+from amparo.crises.access import (
+    can_change_crisis,
+    can_manage_crises,
+    can_set_alert_level,
+    can_write_welfare,
+    manager_organizations,
+)
 from amparo.crises.cap_import import import_alerts
 from amparo.crises.codes import ACCOUNTED_FOR, AreaKind, Need, WelfareCode, WelfareSource
 from amparo.crises.export import write_affected_csv, write_counts_csv
@@ -33,6 +39,7 @@ from amparo.crises.services import (
     update_crisis,
     update_welfare,
 )
+from amparo.registry.access import can_see_position
 from amparo.registry.models import Person
 
 
@@ -43,6 +50,11 @@ def _crisis(request, pk: int) -> Crisis:
 def _require_manager(request) -> None:
     if not can_manage_crises(request.user):
         raise PermissionDenied
+
+
+def _require_change(request, crisis) -> None:
+    if not can_change_crisis(request.user, crisis):
+        raise policy.Refused(crisis, _("Only the organization that opened this crisis changes it."))
 
 
 @login_required
@@ -58,11 +70,14 @@ def crisis_list(request):
 @login_required
 def crisis_create(request):
     _require_manager(request)
-    form = CrisisForm(request.POST or None, initial={"started_at": timezone.now()})
+    form = CrisisForm(
+        request.POST or None, initial={"started_at": timezone.now()}, organizations=manager_organizations(request.user)
+    )
     areas = AreasForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid() and areas.is_valid():
         data = form.cleaned_data
         crisis = create_crisis(
+            organization=form.chosen_organization(),
             actor=request.user,
             name=data["name"],
             kind=data["kind"],
@@ -83,7 +98,7 @@ def crisis_create(request):
 @login_required
 def crisis_edit(request, pk: int):
     crisis = _crisis(request, pk)
-    _require_manager(request)
+    _require_change(request, crisis)
     form = CrisisForm(request.POST or None, instance=Crisis.objects.get(pk=crisis.pk))
     areas = AreasForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid() and areas.is_valid():
@@ -140,17 +155,16 @@ def preview_count(request):
 @login_required
 def crisis_detail(request, pk: int):
     crisis = _crisis(request, pk)
-    principal = policy.principal_for(request.user)
-    consulates = [s for s in principal.seats if s.is_consulate and can_set_alert_level(request.user, s.organization_id)]
+    consulates = _alert_consulates(request.user)
     return render(
         request,
         "crises/crisis_detail.html",
         {
             "crisis": crisis,
             "areas": crisis.areas.all(),
-            "can_manage": can_manage_crises(request.user),
-            "sees_names": principal.sees_names,
-            "alert_form": AlertLevelForm() if consulates else None,
+            "can_manage": can_change_crisis(request.user, crisis),
+            "sees_names": policy.principal_for(request.user).sees_names,
+            "alert_form": AlertLevelForm(consulates=consulates) if consulates else None,
             "alert_levels": queries.current_alert_levels(crisis),
             "cap_alerts": crisis.cap_alerts.all()[:10],
             **_summary_context(request.user, crisis),
@@ -325,6 +339,7 @@ def welfare_detail(request, pk: int, person_id: int):
         {
             "crisis": crisis,
             "person": person,
+            "position_visible": can_see_position(request.user, person),
             "welfare": welfare,
             "history": welfare.history.all() if welfare else [],
             "form": form,
@@ -339,7 +354,7 @@ def recompute(request, pk: int):
     """Recompute who is affected (people whose last location changed since): newcomers added,
     people now outside flagged."""
     crisis = _crisis(request, pk)
-    _require_manager(request)
+    _require_change(request, crisis)
     result = set_areas(actor=request.user, crisis=crisis, areas=[], replace=False, request=request)
     messages.success(
         request,
@@ -349,21 +364,28 @@ def recompute(request, pk: int):
     return redirect("crises:crisis_detail", pk=crisis.pk)
 
 
+def _alert_consulates(user) -> list:
+    """The consulates this user sets alert levels for (one per seat that may)."""
+    from amparo.accounts.models import Organization
+
+    ids = [
+        s.organization_id
+        for s in policy.principal_for(user).seats
+        if s.is_consulate and can_set_alert_level(user, s.organization_id)
+    ]
+    return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+
+
 @login_required
 @require_POST
 def alert_level(request, pk: int):
     crisis = _crisis(request, pk)
-    form = AlertLevelForm(request.POST)
-    principal = policy.principal_for(request.user)
-    seat = next(
-        (s for s in principal.seats if s.is_consulate and can_set_alert_level(request.user, s.organization_id)), None
-    )
-    if seat is None:
+    consulates = _alert_consulates(request.user)
+    if not consulates:
         raise PermissionDenied
+    form = AlertLevelForm(request.POST, consulates=consulates)
     if form.is_valid():
-        from amparo.accounts.models import Organization
-
-        organization = Organization.objects.get(pk=seat.organization_id)
+        organization = next(o for o in consulates if o.pk == form.cleaned_data["organization"])
         set_alert_level(
             actor=request.user,
             crisis=crisis,

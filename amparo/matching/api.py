@@ -23,7 +23,7 @@ from amparo.registry.access import can_change
 from amparo.registry.api import FieldErrors, PersonSummary, _summary
 from amparo.registry.importing.rows import RowContext, parse_row, sex_m_means_female
 from amparo.registry.models import Person
-from amparo.registry.queries import Page
+from amparo.registry.queries import MAX_PAGE, Page
 
 router = Router(tags=["matching"])
 
@@ -213,8 +213,7 @@ def check(request, payload: MatchCheckIn):
         }
     if not 1 <= payload.limit <= CHECK_LIMIT_MAX:
         return 400, {"detail": "Invalid fields", "errors": {"limit": [f"between 1 and {CHECK_LIMIT_MAX}"]}}
-    organization = policy.principal_for(request.user).organization
-    organization_country = getattr(organization, "country", "") or ""
+    organization_country = policy.home_country(request.user)
     # The import requires given names; a check may look for a surname, a phone or a document alone.
     no_given_names = not row["given_names"]
     if no_given_names:
@@ -262,7 +261,7 @@ def list_pairs(
     request,
     status: PairStatus = PairStatus.PENDING,
     band: PairBand | None = Query(None),  # noqa: B008
-    page: int = 1,
+    page: int = Query(1, ge=1, le=MAX_PAGE),  # noqa: B008
 ):
     """Pairs in `status` (pending by default) where the caller may see both people, most likely
     first; `band` narrows to almost certain (automatic) or possible (review). 50 per page."""

@@ -147,9 +147,8 @@ def check(request):
     data = {name: source.get(name, "").strip() for name in CHECK_FIELDS if source.get(name, "").strip()}
     candidates = []
     if data.get("given_names") or data.get("first_surname") or data.get("document_number") or data.get("phone"):
-        organization = policy.principal_for(request.user).organization
         candidates = queries.likely_duplicates(
-            request.user, data, limit=5, organization_country=getattr(organization, "country", "")
+            request.user, data, limit=5, organization_country=policy.home_country(request.user)
         )
     if candidates:
         audit.record_many(

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
-import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -211,24 +211,24 @@ def plan_broadcast(user, broadcast, *, people: QuerySet[Person] | None = None) -
     return plan
 
 
-TOKEN_BYTES = 18
+TOKEN_LENGTH = 24  # URL-safe characters (144 bits): every link has the same length
+CHECKIN_SLOT = "{checkin_link}"  # stays in the stored body; the link is written in when sending
 
 
-def checkin_token() -> tuple[str, str]:
-    """A personal link's token and the hash stored for it (the token itself is never stored)."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    return token, token_hash(token)
+def checkin_token(idempotency_key: str) -> str:
+    """The personal link's token of one outbox message: an HMAC of its idempotency key under the
+    secret key. Neither the token nor the link is ever stored (the body keeps CHECKIN_SLOT, the
+    row only the token's hash), so a copy of the database reveals no link; the dispatcher
+    derives the same token at every attempt, so a retried message carries the same link."""
+    mac = hmac.new(settings.SECRET_KEY.encode(), f"amparo-checkin:{idempotency_key}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()).decode()[:TOKEN_LENGTH]
 
 
-def checkin_tokens(count: int) -> list[tuple[str, str]]:
-    """`count` tokens as `checkin_token()` makes them (18 bytes from the operating system's
-    CSPRNG, URL-safe base64, 24 characters), with one call for the random bytes of all."""
-    pool = secrets.token_bytes(TOKEN_BYTES * count)
-    tokens = []
-    for start in range(0, TOKEN_BYTES * count, TOKEN_BYTES):
-        token = base64.urlsafe_b64encode(pool[start : start + TOKEN_BYTES]).decode()  # 18 bytes: no padding
-        tokens.append((token, hashlib.sha256(token.encode()).hexdigest()))
-    return tokens
+def body_to_send(message) -> str:
+    """The message's text with its check-in link written in (what goes on the wire, never saved)."""
+    if CHECKIN_SLOT not in message.body or not message.checkin_hash:
+        return message.body
+    return message.body.replace(CHECKIN_SLOT, checkin_url(checkin_token(message.idempotency_key)))
 
 
 def token_hash(token: str) -> str:
@@ -247,9 +247,6 @@ def common_values(org, crisis_name: str = "") -> dict[str, str]:
         "consulate_phone": org.phone or "",
         "consulate_address": org.address or "",
     }
-
-
-TOKEN_LENGTH = len(base64.urlsafe_b64encode(bytes(TOKEN_BYTES)))  # 24: every link has the same length
 
 
 @dataclass
@@ -288,10 +285,12 @@ class Texts:
     def is_checkin(self) -> bool:
         return self.broadcast.template.purpose == TemplatePurpose.CHECKIN
 
-    def body(self, row: Planned, token: str = "") -> str:
+    def body(self, row: Planned, *, stored: bool = False) -> str:
+        """The text as sent (a sample link of the real length), or as `stored` in the outbox,
+        where the link's place is kept by CHECKIN_SLOT: dispatch writes the link in."""
         values = {**self.shared, **row.values}
         if self.is_checkin:
-            values["checkin_link"] = f"{self.link_prefix}{token or 'x' * TOKEN_LENGTH}/"
+            values["checkin_link"] = CHECKIN_SLOT if stored else sample_link(self.link_prefix)
         return message_text(
             self.variants[row.language].body, values, kind=row.kind, language=row.language,
             gsm7=self.gsm7[row.language],
@@ -337,12 +336,18 @@ def sms_estimate(broadcast, plan: Plan) -> dict:
     }
 
 
+def sample_link(prefix: str) -> str:
+    return f"{prefix}{'x' * TOKEN_LENGTH}/"
+
+
 def sms_parts(rows: list[dict]) -> dict[str, int]:
-    """The parts the queued SMS rows cost, per language (what the estimate predicted)."""
+    """The parts the queued SMS rows cost, per language (what the estimate predicted), counted
+    with their check-in link written in as it will be when sent."""
+    link = sample_link(checkin_url("TOKEN").removesuffix("TOKEN/"))
     parts: dict[str, int] = defaultdict(int)
     for row in rows:
         if row["kind"] == ChannelKind.SMS:
-            parts[row["language"]] += sms_length(row["body"]).segments
+            parts[row["language"]] += sms_length(row["body"].replace(CHECKIN_SLOT, link)).segments
     return dict(parts)
 
 
@@ -359,14 +364,13 @@ def outbox_rows(broadcast, plan: Plan, *, now=None) -> list[dict]:
     expires = now + timedelta(hours=broadcast.checkin_valid_hours) if is_checkin else None
     purpose = broadcast.template.purpose
     rows = []
-    tokens = iter(checkin_tokens(len(plan.rows)) if is_checkin else ())
     for row in plan.rows:
         variant = variants[row.language]
         values = {**texts.shared, **row.values}
         digest = None
-        token = ""
+        key = f"b{broadcast.pk}-p{row.person_id}"
         if is_checkin:
-            token, digest = next(tokens)
+            digest = token_hash(checkin_token(key))
         rows.append(
             {
                 "organization_id": broadcast.organization_id,
@@ -378,9 +382,9 @@ def outbox_rows(broadcast, plan: Plan, *, now=None) -> list[dict]:
                 "to_address": row.address,
                 "language": row.language,
                 "subject": render(variant.subject, values),
-                "body": texts.body(row, token),
+                "body": texts.body(row, stored=True),
                 "purpose": purpose,
-                "idempotency_key": f"b{broadcast.pk}-p{row.person_id}",
+                "idempotency_key": key,
                 "next_attempt_at": now,
                 "created_at": now,
                 "fallback": row.fallback,

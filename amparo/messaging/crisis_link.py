@@ -44,9 +44,10 @@ def update_welfare(*, actor, crisis, person, status, source, needs=(), note="", 
         from amparo.crises.services import update_welfare as crises_update
     except ImportError as exc:
         raise WelfareUnavailable("welfare tracking (crises app) is not installed yet") from exc
+    # Messaging records only what a person sent (a reply, a check-in answer): from_answer.
     return crises_update(
         actor=actor, crisis=crisis, person=person, status=status, source=source, needs=tuple(needs), note=note,
-        people_with=people_with, at=at,
+        people_with=people_with, at=at, from_answer=True,
     )  # fmt: skip
 
 

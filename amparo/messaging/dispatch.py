@@ -47,6 +47,7 @@ from django.utils import timezone
 
 from amparo.accounts.codes import ConsentPurpose
 from amparo.messaging import conf
+from amparo.messaging.audience import body_to_send
 from amparo.messaging.channels import Outgoing, SendError, SendResult, adapter_for
 from amparo.messaging.models import EPOCH, Channel, Message, MessageStatus
 from amparo.registry.models import Consent
@@ -155,7 +156,7 @@ def _outgoing(message: Message) -> Outgoing:
         key=message.idempotency_key,
         kind=message.kind,
         to=message.to_address,
-        body=message.body,
+        body=body_to_send(message),  # the check-in link is written in here, never stored
         subject=message.subject,
         status_callback=status_callback_url(message),
     )

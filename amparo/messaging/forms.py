@@ -146,6 +146,9 @@ class ResolveForm(forms.Form):
         self.fields["status"].choices = [("", _("— no change, just close —"))] + list(statuses)
 
 
+MAX_ACCURACY_M = 1_000_000
+
+
 class CheckInForm(forms.Form):
     answer = forms.ChoiceField(choices=[("safe", _("I am safe")), ("help", _("I need help"))], widget=forms.RadioSelect)
     needs = forms.MultipleChoiceField(
@@ -162,4 +165,12 @@ class CheckInForm(forms.Form):
     )
     latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     longitude = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
-    accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
+    accuracy = forms.FloatField(required=False, widget=forms.HiddenInput)
+
+    def clean_accuracy(self):
+        """The browser's estimate, in metres: a hint, never a reason to lose the person's answer,
+        so a value no device reports (negative, or beyond 1,000 km) is dropped."""
+        accuracy = self.cleaned_data["accuracy"]
+        if accuracy is None or not 0 <= accuracy <= MAX_ACCURACY_M:
+            return None
+        return accuracy

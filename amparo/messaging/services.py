@@ -222,12 +222,13 @@ def confirm_broadcast(*, actor, broadcast: Broadcast, request=None) -> Broadcast
     if not moved:
         raise BroadcastRefused(_("This broadcast was already confirmed or cancelled."))
     broadcast.refresh_from_db()
+    if target == BroadcastStatus.SENDING:
+        _queue(principal, broadcast, request=request)
+    # The audit event last: the audit chain's lock is held from it to the commit (accounts.audit).
     audit.record(
         principal, AuditAction.UPDATE, broadcast, request=request, organization=broadcast.organization,
         summary=f"broadcast confirmed {broadcast.title}", status=target,
     )  # fmt: skip
-    if target == BroadcastStatus.SENDING:
-        _queue(principal, broadcast, request=request)
     return broadcast
 
 
@@ -244,13 +245,13 @@ def approve_broadcast(*, actor, broadcast: Broadcast, request=None) -> Broadcast
     if not moved:
         raise BroadcastRefused(_("This broadcast is not waiting for approval."))
     broadcast.refresh_from_db()
+    # The audience is the one the confirming person saw.
+    sender = broadcast.confirmed_by or principal
+    _queue(policy.principal_for(sender), broadcast, request=request)
     audit.record(
         principal, AuditAction.UPDATE, broadcast, request=request, organization=broadcast.organization,
         summary=f"broadcast approved {broadcast.title}",
     )  # fmt: skip
-    # The audience is the one the confirming person saw.
-    sender = broadcast.confirmed_by or principal
-    _queue(policy.principal_for(sender), broadcast, request=request)
     return broadcast
 
 

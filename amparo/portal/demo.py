@@ -32,7 +32,9 @@ def load(stdout) -> dict:
                     emergency=facts["emergency"], civil=facts["civil"], asylum=facts["asylum"],
                     asylum_note=facts["asylum_note"][language],
                 ).replace("\n\n\n\n", "\n\n")  # fmt: skip
-                current = InfoPageVersion.objects.filter(page=page, language=language, status=VersionStatus.PUBLISHED).first()
+                current = InfoPageVersion.objects.filter(
+                    page=page, language=language, status=VersionStatus.PUBLISHED
+                ).first()
                 if current is not None and (current.title, current.body) == (title, body):
                     continue
                 draft = services.save_draft(actor=AUTHOR, page=page, language=language, title=title, body=body)

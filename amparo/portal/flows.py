@@ -101,7 +101,9 @@ def report_who(request, lang: str):
     if not phone or not payload:
         return redirect("portal:home", lang=lang)
     people = queries.people_with_phone(phone)
-    in_crisis = set(WelfareStatus.objects.filter(crisis_id=payload["crisis"], person__in=people).values_list("person_id", flat=True))
+    in_crisis = set(
+        WelfareStatus.objects.filter(crisis_id=payload["crisis"], person__in=people).values_list("person_id", flat=True)
+    )
     choices = [(str(p.pk), _short_name(p)) for p in people if p.pk in in_crisis]
     form = ChoosePeopleForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
@@ -174,13 +176,19 @@ def register(request, lang: str):
     consulates = []
     if request.method == "POST" and form.is_valid():
         if where is None or not where.country:
-            form.add_error(None, _("Tell us the town where you are now.") if not choices else _("Choose your town in the list."))
+            form.add_error(
+                None, _("Tell us the town where you are now.") if not choices else _("Choose your town in the list.")
+            )
         else:
             consulates = services.consulates_for(form.cleaned_data["nationality"], where.country)
             chosen = request.POST.get("consulate", "")
-            consulate = next((c for c in consulates if str(c.pk) == chosen), consulates[0] if len(consulates) == 1 else None)
+            consulate = next(
+                (c for c in consulates if str(c.pk) == chosen), consulates[0] if len(consulates) == 1 else None
+            )
             if not consulates:
-                form.add_error(None, _("Your consulate does not use Amparo in this country yet. Please contact it directly."))
+                form.add_error(
+                    None, _("Your consulate does not use Amparo in this country yet. Please contact it directly.")
+                )
             elif consulate is not None:
                 data = form.cleaned_data
                 payload = {
@@ -252,7 +260,11 @@ def _record_view(person) -> dict:
         "place": place,
         "consents": [
             {"purpose": purpose, "label": ConsentPurpose(purpose).label, "given": open_consents.get(purpose)}
-            for purpose in (ConsentPurpose.CRISIS_ALERTS, ConsentPurpose.REFERRALS, ConsentPurpose.SHARING_HOST_AUTHORITIES)
+            for purpose in (
+                ConsentPurpose.CRISIS_ALERTS,
+                ConsentPurpose.REFERRALS,
+                ConsentPurpose.SHARING_HOST_AUTHORITIES,
+            )
         ],
         "deletion_requested": person.data_requests.filter(kind="deletion", status="open").exists(),
     }
@@ -302,7 +314,9 @@ def _do(request, lang, action, person, people, phone) -> None:
     elif action == "location":
         where, choices, _typed = resolve_place(request, lang)
         if where is None:
-            raise ValidationError(_("We could not find that town. Write its name as on a sign, or choose it in the list."))
+            raise ValidationError(
+                _("We could not find that town. Write its name as on a sign, or choose it in the list.")
+            )
         services.change_location(
             person=person, people=people, country=where.country, subdivision=where.subdivision,
             municipality=where.label.split(",")[0], latitude=where.lat, longitude=where.lon,
@@ -312,8 +326,9 @@ def _do(request, lang, action, person, people, phone) -> None:
     elif action == "delete":
         form = DeletionForm(post)
         form.is_valid()
-        services.request_deletion(person=person, people=people, reason=form.cleaned_data.get("reason", ""), request=request)
+        services.request_deletion(
+            person=person, people=people, reason=form.cleaned_data.get("reason", ""), request=request
+        )
         messages.success(request, _("Your request was sent. Your consulate will answer you."))
     else:
         raise ValidationError(_("Unknown action."))
-

@@ -55,7 +55,9 @@ def clean_phone(raw: str, country: str) -> str:
         )
     parsed = parse_phone(raw, country)
     if not parsed.is_valid:
-        raise forms.ValidationError(_("This does not look like a phone number. Write it with its country code, e.g. +52 55 1234 5678."))
+        raise forms.ValidationError(
+            _("This does not look like a phone number. Write it with its country code, e.g. +52 55 1234 5678.")
+        )
     return parsed.value
 
 

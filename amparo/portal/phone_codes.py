@@ -60,9 +60,7 @@ def limited(*, phone: str, address: str) -> bool:
     hour_ago = timezone.now() - timedelta(hours=1)
     by_phone = PhoneCode.objects.filter(phone_hash=phone_hash(phone), created_at__gte=hour_ago).count()
     by_address = PhoneCode.objects.filter(address_hash=address_hash(address), created_at__gte=hour_ago).count()
-    return by_phone >= _setting("PORTAL_CODES_PER_PHONE", 3) or by_address >= _setting(
-        "PORTAL_CODES_PER_ADDRESS", 10
-    )
+    return by_phone >= _setting("PORTAL_CODES_PER_PHONE", 3) or by_address >= _setting("PORTAL_CODES_PER_ADDRESS", 10)
 
 
 @transaction.atomic
@@ -115,7 +113,9 @@ def _check(purpose: str, phone: str, code: str) -> tuple[PhoneCode | None, str]:
         return None, "expired"
     allowed = _setting("PORTAL_CODE_ATTEMPTS", 5)
     row.attempts += 1
-    right = hmac.compare_digest(row.code_hash, _code_hash(row.pk, purpose, phone, "".join(filter(str.isdigit, code or ""))))
+    right = hmac.compare_digest(
+        row.code_hash, _code_hash(row.pk, purpose, phone, "".join(filter(str.isdigit, code or "")))
+    )
     if right or row.attempts >= allowed:
         row.used_at = now
     row.save(update_fields=["attempts", "used_at"])

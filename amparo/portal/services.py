@@ -169,9 +169,7 @@ def self_report(
 
     status = "safe" if answer == "safe" else "needs_assistance"
     chosen = [p for p in people if person_ids is None or p.pk in person_ids]
-    in_crisis = set(
-        WelfareStatus.objects.filter(crisis=crisis, person__in=chosen).values_list("person_id", flat=True)
-    )
+    in_crisis = set(WelfareStatus.objects.filter(crisis=crisis, person__in=chosen).values_list("person_id", flat=True))
     outcome = SelfReportOutcome()
     actor = self_service_actor()
     for person in chosen:
@@ -180,7 +178,7 @@ def self_report(
         try:
             crises.update_welfare(
                 actor=actor, crisis=crisis, person=person, status=status, source="self_report", needs=needs,
-                note=note[:500], request=request,
+                note=note[:500], request=request, from_answer=True,  # the person answered, after a phone code
             )  # fmt: skip
         except crises.WelfareUpdateRefused:
             outcome.to_inbox = True
@@ -364,7 +362,9 @@ def change_location(*, person: Person, people: Sequence[Person], country: str, s
 def add_email(*, person: Person, people: Sequence[Person], email: str, request=None) -> None:
     _own(person, people)
     email = email.strip().lower()
-    ContactPoint.objects.get_or_create(person=person, kind=ContactKind.EMAIL, value=email, defaults={"raw_value": email})
+    ContactPoint.objects.get_or_create(
+        person=person, kind=ContactKind.EMAIL, value=email, defaults={"raw_value": email}
+    )
     audit.record(self_service_actor(), AuditAction.UPDATE, person, request=request,
                  organization=person.registering_organization_id, summary="contact email added by the person")  # fmt: skip
     _request(person, RequestKind.CONTACT_CHANGED, {"added": "email"})
@@ -400,7 +400,9 @@ def set_consent(*, person: Person, people: Sequence[Person], purpose: str, given
 @transaction.atomic
 def request_deletion(*, person: Person, people: Sequence[Person], reason: str = "", request=None) -> DataRequest:
     _own(person, people)
-    open_request = DataRequest.objects.filter(person=person, kind=RequestKind.DELETION, status=RequestStatus.OPEN).first()
+    open_request = DataRequest.objects.filter(
+        person=person, kind=RequestKind.DELETION, status=RequestStatus.OPEN
+    ).first()
     if open_request is not None:
         return open_request
     made = _request(person, RequestKind.DELETION, {"reason": reason[:500]})

@@ -68,9 +68,14 @@ def page_create(request):
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("portal:staff_home")
     page = services.create_page(
-        actor=request.user, organization=organization, country=form.cleaned_data["country"], topic=form.cleaned_data["topic"]
+        actor=request.user,
+        organization=organization,
+        country=form.cleaned_data["country"],
+        topic=form.cleaned_data["topic"],
     )
-    return redirect("portal:staff_page", pk=page.pk, language=request.LANGUAGE_CODE if request.LANGUAGE_CODE in LANGUAGES else "es")
+    return redirect(
+        "portal:staff_page", pk=page.pk, language=request.LANGUAGE_CODE if request.LANGUAGE_CODE in LANGUAGES else "es"
+    )
 
 
 @login_required

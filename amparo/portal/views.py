@@ -203,7 +203,9 @@ def crisis_here(request, lang: str):
         if where.has_point:
             shelters = services_near(where, ("shelter",), limit=3, max_km=200)
         country_pages = {v.page.topic: v for v in queries.published_pages(where.country, lang)} if where.country else {}
-        advice = [country_pages[t] for t in dict.fromkeys(queries.crisis_topic(c) for c in crises) if t in country_pages]
+        advice = [
+            country_pages[t] for t in dict.fromkeys(queries.crisis_topic(c) for c in crises) if t in country_pages
+        ]
     return render_portal(
         request, "portal/crisis.html",
         {"where": where, "choices": choices, "typed": typed, "crises": crises, "shelters": shelters, "advice": advice},
@@ -229,4 +231,3 @@ def _static_path(name: str) -> str:
     if not path:
         raise Http404
     return path
-

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from amparo.accounts import audit, policy
@@ -152,11 +152,11 @@ class ServiceOut(Schema):
 def service_search(
     request,
     kind: str = "",
-    lat: float | None = None,
-    lon: float | None = None,
-    radius_km: float | None = None,
+    lat: float | None = Query(None, ge=-90, le=90),  # noqa: B008
+    lon: float | None = Query(None, ge=-180, le=180),  # noqa: B008
+    radius_km: float | None = Query(None, gt=0, le=20_000),  # noqa: B008
     with_capacity: bool = False,
-    limit: int = 100,
+    limit: int = Query(100, ge=1, le=500),  # noqa: B008
 ):
     principal = policy.principal_for(request.user)
     if not principal.seats and not principal.is_system:
@@ -169,7 +169,7 @@ def service_search(
         lon=lon,
         radius_km=radius_km,
         with_capacity=with_capacity,
-        limit=min(limit, 500),
+        limit=limit,
         user=request.user,
     )
     return [

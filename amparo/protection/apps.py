@@ -33,6 +33,13 @@ class ProtectionConfig(AppConfig):
 
         ui.add_person_panel("protection/_person_panel.html", roles=NAMING_ROLES, order=40, context=person_panel)
 
+    # --- Retention (amparo/registry/retention.py): screenings and referrals go with the person ---
+    def purge_person(self, person_ids) -> None:
+        from amparo.protection.models import Referral, Screening
+
+        Referral.objects.filter(person_id__in=person_ids).delete()
+        Screening.objects.filter(person_id__in=person_ids).delete()
+
     # --- Merging two person records (called by the matching app inside its transaction) ---
 
     def merge_person(self, *, survivor, merged, actor) -> dict:

@@ -60,6 +60,15 @@ class ConsentRequired(ProtectionError):
 # --- Screening -----------------------------------------------------------------------------
 
 
+def _acting_organization(principal, person: Person) -> Organization:
+    """The organization whose sensitive seat sees `person` (its registering organization's seat
+    first): the one that screens or refers, never a guess from the user's first seat."""
+    organization_id = policy.acting_organization_id(principal, person, policy.SENSITIVE_ROLES)
+    if organization_id is None:  # the system principal
+        return person.registering_organization
+    return Organization.objects.get(pk=organization_id)
+
+
 def _clean_answers(answers: dict) -> dict:
     indicators = {i.code: i for i in Indicator.objects.filter(is_active=True)}
     clean, errors = {}, []
@@ -120,10 +129,7 @@ def screen_person(
         raise ProtectionError(_("Unknown answer about asylum: “%(value)s”.") % {"value": wishes_asylum})
     clean = _clean_answers(answers)
     if organization is None:
-        seats = access.sensitive_principal(principal).seats
-        organization = (
-            Organization.objects.get(pk=seats[0].organization_id) if seats else person.registering_organization
-        )
+        organization = _acting_organization(principal, person)
     # The wish is an answer like any other, so rules (data) can route on it.
     evaluated = dict(clean, wishes_asylum=wishes_asylum)
     result = evaluate(rule_specs(ScreeningRule.objects.all()), evaluated)
@@ -284,10 +290,7 @@ def create_referral(
     if not access.can_screen(principal, person):
         raise PermissionDenied(_("You may not refer this person."))
     if from_organization is None:
-        seats = access.sensitive_principal(principal).seats
-        from_organization = (
-            Organization.objects.get(pk=seats[0].organization_id) if seats else person.registering_organization
-        )
+        from_organization = _acting_organization(principal, person)
     elif not principal.is_system and from_organization.pk not in access.sending_organizations(principal):
         raise PermissionDenied(_("You may only refer on behalf of your own organization."))
     if from_organization.pk == to_organization.pk:

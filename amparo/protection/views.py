@@ -54,8 +54,17 @@ def screening_index(request):
     people = []
     if q:
         people = Person.objects.visible_to(request.user).active().filter(match_q(q))[:25]
-    recent = (
+    recent = list(
         policy.visible(request.user, Screening).select_related("person", "organization").order_by("-screened_at")[:25]
+    )
+    people = list(people)
+    audit.record_many(
+        request.user,
+        AuditAction.SEARCH if q else AuditAction.VIEW,
+        Person,
+        dict.fromkeys([p.pk for p in people] + [s.person_id for s in recent]),
+        request=request,
+        summary=q[:100] or "screenings",
     )
     return render(request, "protection/screening_index.html", {"q": q, "people": people, "recent": recent})
 
@@ -67,6 +76,10 @@ def screening_new(request, person_pk: int):
     if not access.can_screen(request.user, person):
         raise PermissionDenied
     form = ScreeningForm(request.POST or None, person_age=person_age(person))
+    if request.method == "GET":
+        audit.record(
+            request.user, AuditAction.VIEW, person, request=request, summary=f"screening form: {person.full_name}"
+        )
     if request.method == "POST" and form.is_valid():
         try:
             screening = services.screen_person(
@@ -175,6 +188,10 @@ def referral_new(request, screening_pk: int, step_pk: int, service_pk: int):
     person = screening.person
     has_consent = Consent.objects.active(ConsentPurpose.REFERRALS).filter(person=person).exists()
     form = ReferralForm(request.POST or None, initial={"urgency": step.pathway.urgency})
+    if request.method == "GET":
+        audit.record(
+            request.user, AuditAction.VIEW, person, request=request, summary=f"referral form: {person.full_name}"
+        )
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # a refused send leaves no half-made draft behind
@@ -236,10 +253,9 @@ def referral_list(request):
     if request.GET.get("overdue"):
         rows = rows.filter(overdue_flagged_at__isnull=False, status=ReferralStatus.SENT)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    if box == "inbox":
-        audit.record_many(
-            request.user, AuditAction.VIEW, Referral, [r.pk for r in page], request=request, summary="referral inbox"
-        )
+    audit.record_many(
+        request.user, AuditAction.VIEW, Referral, [r.pk for r in page], request=request, summary=f"referral {box}"
+    )
     return render(
         request,
         "protection/referral_list.html",

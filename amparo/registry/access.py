@@ -47,7 +47,10 @@ def _agreement_q(agreement, *, require_consent: bool) -> Q:
         if recipient.jurisdiction_subdivisions:
             q &= Q(subdivision__in=recipient.jurisdiction_subdivisions)
     if require_consent:
-        q &= Q(Exists(Consent.objects.active(ConsentPurpose.SHARING_HOST_AUTHORITIES).filter(person=OuterRef("pk"))))
+        # The agreement's own consent purpose: a recipient that enforces immigration law gets only
+        # the people who consented to sharing with migration authorities (accounts.services).
+        purpose = agreement.consent_purpose or ConsentPurpose.SHARING_HOST_AUTHORITIES
+        q &= Q(Exists(Consent.objects.active(purpose).filter(person=OuterRef("pk"))))
     return q
 
 
@@ -88,9 +91,45 @@ policy.register(ImportJob, names=lambda p: Q(organization_id__in=p.organization_
 
 
 def can_see_sensitive(user, person: Person) -> bool:
-    """Sensitive fields: a sensitive role in the organization that registered the person, or in an
-    organization that sees the person through an agreement (consulates assist their nationals)."""
-    return policy.principal_for(user).sees_sensitive
+    """Sensitive fields (migratory status, special needs, gender identity): only through a seat
+    with a sensitive role that itself sees the person, i.e. in the organization that registered
+    them or one that receives them through an agreement (consulates assist their nationals). A
+    case-worker seat in one organization never opens the people a migration-officer seat of the
+    same user sees in another."""
+    principal = policy.principal_for(user)
+    return principal.is_system or bool(policy.acting_seats(principal, person, policy.SENSITIVE_ROLES))
+
+
+def can_enter_sensitive(user, organization_id: int) -> bool:
+    """Whether a new record registered for `organization_id` may carry sensitive fields: the
+    user's seat in that organization has a sensitive role."""
+    principal = policy.principal_for(user)
+    return principal.is_system or organization_id in principal.organization_ids(policy.SENSITIVE_ROLES)
+
+
+def exact_position_q(user) -> Q:
+    """The people whose exact position (latitude, longitude) `user` may read: those registered by
+    one of their organizations, and those they see through a seat in an organization without an
+    immigration-enforcement mandate. Through an enforcement seat, someone else's people show their
+    place (country, subdivision, municipality) only: protection data never locates a person for
+    enforcement."""
+    principal = policy.principal_for(user)
+    if principal.is_system:
+        return policy.EVERYTHING
+    q = Q(registering_organization_id__in=principal.organization_ids())
+    protecting = [s for s in principal.seats if not s.enforces_immigration]
+    if protecting:
+        q |= policy.names_q(principal.only(protecting), Person)
+    return q
+
+
+def can_see_position(user, person: Person) -> bool:
+    principal = policy.principal_for(user)
+    if principal.is_system or person.registering_organization_id in principal.organization_ids():
+        return True
+    if all(s.enforces_immigration for s in principal.seats):
+        return False
+    return Person.objects.filter(exact_position_q(principal), pk=person.pk).exists()
 
 
 def can_change(user, person: Person) -> bool:

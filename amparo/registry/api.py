@@ -17,10 +17,10 @@ from amparo.accounts.codes import AuditAction, RecordStatus
 from amparo.accounts.models import Organization
 from amparo.core.places import is_country_code
 from amparo.registry import services
-from amparo.registry.access import can_change, can_see_sensitive
+from amparo.registry.access import can_change, can_see_position, can_see_sensitive
 from amparo.registry.importing.rows import RowContext, parse_row, sex_m_means_female
 from amparo.registry.models import Person
-from amparo.registry.queries import Page, PersonFilters, search_people
+from amparo.registry.queries import MAX_PAGE, Page, PersonFilters, search_people
 
 router = Router(tags=["registry"])
 
@@ -93,7 +93,7 @@ class PersonPage(Schema):
 class PersonIn(Schema):
     """The standard import columns (docs/registry.md), as strings, read with the import's rules."""
 
-    organization: str | None = None  # slug; default: the caller's first organization that registers
+    organization: str | None = None  # slug; required when the caller registers for several
     source_record_id: str = ""
     given_names: str
     first_surname: str = ""
@@ -181,6 +181,8 @@ def _detail(user, person: Person) -> dict:
     )
     if can_see_sensitive(user, person):
         out.update({name: getattr(person, name) for name in Person.SENSITIVE_FIELDS})
+    if not can_see_position(user, person):
+        out.update(latitude=None, longitude=None)  # the place (subdivision, municipality) only
     return out
 
 
@@ -202,7 +204,7 @@ def list_people(
     subdivision: str = "",
     municipality: str = "",
     status: RecordStatus | None = Query(None),  # noqa: B008
-    page: int = 1,
+    page: int = Query(1, ge=1, le=MAX_PAGE),  # noqa: B008
 ):
     """Name (any order, no accents), phone or document number in `q`; filters by nationality,
     place and record status (never by migratory status). 50 per page, newest first for lists."""
@@ -217,10 +219,15 @@ def list_people(
         status=status.value if status else "",
     )
     result = Page(search_people(request.user, filters).select_related("registering_organization"), page, 50)
-    if q.strip():
-        audit.record(
-            request.user, AuditAction.SEARCH, object_type="registry.person", request=request, summary=q[:100], via="api"
-        )
+    audit.record_many(
+        request.user,
+        AuditAction.SEARCH if not filters.is_empty else AuditAction.VIEW,
+        Person,
+        [p.pk for p in result],
+        request=request,
+        summary=q[:100] if q.strip() else "people list",
+        via="api",
+    )
     return {"page": result.number, "has_next": result.has_next(), "results": [_summary(p) for p in result]}
 
 
@@ -245,8 +252,13 @@ def create_person(request, payload: PersonIn):
     writable = principal.organization_ids(policy.REGISTRY_WRITERS)
     if payload.organization:
         organization = Organization.objects.filter(slug=payload.organization, pk__in=writable).first()
+    elif len(writable) > 1:
+        return 400, {
+            "detail": "Invalid fields",
+            "errors": {"organization": ["you register for several organizations: give the slug of one"]},
+        }
     else:
-        organization = Organization.objects.filter(pk__in=writable).order_by("pk").first()
+        organization = Organization.objects.filter(pk__in=writable).first()
     if organization is None:
         return 403, {"detail": "You may not register people for this organization.", "errors": {}}
     row = payload.dict(exclude={"organization"})

@@ -41,21 +41,29 @@ def export_format(path: str | Path) -> str:
     return suffix[1:]
 
 
-def iter_rows(queryset, columns=ALL_COLUMNS):
-    """Rows (lists of safe strings) of the people in `queryset`, in pk chunks (bounded memory)."""
+def iter_rows(queryset, columns=ALL_COLUMNS, *, positions=None):
+    """Rows (lists of safe strings) of the people in `queryset`, in pk chunks (bounded memory).
+    `positions`: a Q on Person of those whose exact position may be written (registry.access.
+    exact_position_q); the others' latitude and longitude are left empty."""
     last = 0
     base = queryset.order_by("pk")
     while True:
         chunk = list(prefetch_for_rows(base.filter(pk__gt=last))[:CHUNK])
         if not chunk:
             return
+        exact = None
+        if positions is not None:
+            ids = [p.pk for p in chunk]
+            exact = set(Person.objects.filter(positions, pk__in=ids).values_list("pk", flat=True))
         for person in chunk:
             row = person_row(person)
+            if exact is not None and person.pk not in exact:
+                row["latitude"] = row["longitude"] = ""
             yield person.pk, [neutralize(row[c]) for c in columns]
         last = chunk[-1].pk
 
 
-def write_people(queryset, output, fmt: str, columns=ALL_COLUMNS) -> list[int]:
+def write_people(queryset, output, fmt: str, columns=ALL_COLUMNS, *, positions=None) -> list[int]:
     """Write `queryset` (already scoped by the policy) to `output` (a path or a binary stream);
     return the ids written."""
     ids: list[int] = []
@@ -65,7 +73,7 @@ def write_people(queryset, output, fmt: str, columns=ALL_COLUMNS) -> list[int]:
             output, close = open(output, "w", encoding="utf-8-sig", newline=""), True  # noqa: SIM115
         writer = csv.writer(output)
         writer.writerow(columns)
-        for pk, row in iter_rows(queryset, columns):
+        for pk, row in iter_rows(queryset, columns, positions=positions):
             writer.writerow(row)
             ids.append(pk)
         if close:
@@ -76,7 +84,7 @@ def write_people(queryset, output, fmt: str, columns=ALL_COLUMNS) -> list[int]:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("people")
     sheet.append(list(columns))
-    for pk, row in iter_rows(queryset, columns):
+    for pk, row in iter_rows(queryset, columns, positions=positions):
         sheet.append(row)
         ids.append(pk)
     workbook.save(output)
@@ -86,7 +94,9 @@ def write_people(queryset, output, fmt: str, columns=ALL_COLUMNS) -> list[int]:
 def export_people(*, actor, queryset, output, fmt: str, request=None, organization=None) -> int:
     """Write the export and its audit event (who, how many, which ids); returns the count."""
     assert queryset.model is Person
-    ids = write_people(queryset, output, fmt)
+    from amparo.registry.access import exact_position_q
+
+    ids = write_people(queryset, output, fmt, positions=exact_position_q(actor))
     audit.record_many(
         actor,
         AuditAction.EXPORT,

@@ -181,14 +181,17 @@ def _regions_of(user) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s.country for s in principal.seats if s.country)) or ("MX",)
 
 
+MAX_PAGE = 100_000  # beyond it a page number is a mistake or a probe (and an SQL OFFSET overflow)
+
+
 class Page:
     """A page of results without COUNT(*): at a million people, counting a broad search costs
     more than finding it. Knows whether there is a next page by fetching one row more."""
 
     def __init__(self, queryset: QuerySet, number, per_page: int = 50):
         try:
-            self.number = max(1, int(number or 1))
-        except (TypeError, ValueError):
+            self.number = min(MAX_PAGE, max(1, int(number or 1)))
+        except (TypeError, ValueError, OverflowError):
             self.number = 1
         start = (self.number - 1) * per_page
         rows = list(queryset[start : start + per_page + 1])

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction
 from amparo.accounts.models import Organization
 from amparo.registry import indexing
-from amparo.registry.access import can_change
+from amparo.registry.access import can_change, can_enter_sensitive, can_see_sensitive
 from amparo.registry.models import (
     Consent,
     ContactKind,
@@ -95,6 +95,9 @@ def register_person(
         created_by=principal.user,
         **{name: getattr(data, name) for name in _PERSON_FIELDS},
     )
+    if not can_enter_sensitive(principal, organization.pk):
+        for name in Person.SENSITIVE_FIELDS:  # the seat that registers has no sensitive role
+            setattr(person, name, Person._meta.get_field(name).get_default())
     nationalities = [c.upper() for c in data.nationalities if c]
     person.nationality = nationalities[0] if nationalities else ""
     if not person.preferred_language and data.languages:
@@ -277,7 +280,8 @@ def update_person(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    if not principal.sees_sensitive:
+    changes = _nulls_as_empty(changes)
+    if not can_see_sensitive(principal, person):
         changes = {k: v for k, v in changes.items() if k not in Person.SENSITIVE_FIELDS}
     changed = {name for name, value in changes.items() if getattr(person, name) != value}
     for name in changed:
@@ -312,6 +316,24 @@ def update_person(
     )
     transaction.on_commit(lambda: notify_saved([person.pk]))
     return changed
+
+
+def _nulls_as_empty(changes: dict) -> dict:
+    """`null` (an API client clearing a field) for a field the database keeps NOT NULL: its
+    default or empty value (no other names, no languages, sex unknown), or a field error for a
+    field that must have a value (the given names)."""
+    cleaned = {}
+    for name, value in changes.items():
+        field = Person._meta.get_field(name)
+        if value is None and not field.null:
+            if field.has_default():
+                value = field.get_default()
+            elif field.blank:
+                value = ""
+            else:
+                raise ValidationError({name: [_("This field cannot be empty.")]})
+        cleaned[name] = value
+    return cleaned
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from amparo.accounts.models import Organization
 from amparo.core import ui
 from amparo.core.files import open_private, private_folder
 from amparo.registry import forms, services
-from amparo.registry.access import can_change, can_see_sensitive
+from amparo.registry.access import can_change, can_enter_sensitive, can_see_position, can_see_sensitive
 from amparo.registry.columns import column_for_header
 from amparo.registry.exporting import export_people
 from amparo.registry.importing.files import UnreadableFile, open_table
@@ -75,15 +75,16 @@ def person_list(request):
     filters = _filters(form)
     people = search_people(request.user, filters).select_related("registering_organization")
     page = Page(people, request.GET.get("page"), PER_PAGE)
-    if filters.q.strip():
-        audit.record(
-            request.user,
-            AuditAction.SEARCH,
-            object_type="registry.person",
-            request=request,
-            summary=filters.q[:100],
-            count=len(page),
-        )
+    # One event per list or search, naming the people shown (a list is a read of each of them).
+    audit.record_many(
+        request.user,
+        AuditAction.SEARCH if not filters.is_empty else AuditAction.VIEW,
+        Person,
+        [p.pk for p in page],
+        request=request,
+        summary=filters.q[:100] if filters.q.strip() else "people list",
+        page=page.number,
+    )
     context = {
         "form": form,
         "page": page,
@@ -135,6 +136,7 @@ def person_detail(request, pk: int):
     context = {
         "person": person,
         "sensitive": sensitive,
+        "position_visible": can_see_position(request.user, person),
         "can_change": changeable,
         "contacts": person.contacts.all(),
         "documents": person.documents.all(),
@@ -174,8 +176,7 @@ def person_create(request):
     organizations = _writer_organizations(request.user)
     if not organizations:
         raise PermissionDenied(_("Your role does not register people."))
-    principal = policy.principal_for(request.user)
-    sensitive = principal.sees_sensitive
+    sensitive = any(can_enter_sensitive(request.user, o.pk) for o in organizations)
     form = forms.PersonForm(request.POST or None, sensitive=sensitive, creating=True)
     extras = forms.RegistrationExtrasForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and extras.is_valid():
@@ -254,6 +255,14 @@ def person_edit(request, pk: int):
     person = _changeable(request, pk)
     sensitive = can_see_sensitive(request.user, person)
     form = forms.PersonForm(request.POST or None, sensitive=sensitive, initial=forms.PersonForm.initial_for(person))
+    if request.method == "GET":
+        audit.record(
+            request.user,
+            AuditAction.VIEW_SENSITIVE if sensitive else AuditAction.VIEW,
+            person,
+            request=request,
+            summary=f"edit form: {person.full_name}",
+        )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         nationalities = data.pop("nationalities")
@@ -418,7 +427,14 @@ def person_household(request, pk: int):
 def household_detail(request, pk: int):
     household = policy.get_visible_or_404(request.user, Household, pk=pk)
     members = household.members.visible_to(request.user).order_by("household_role", "given_names")
-    audit.record(request.user, AuditAction.VIEW, household, request=request, summary=str(household))
+    audit.record(
+        request.user,
+        AuditAction.VIEW,
+        household,
+        request=request,
+        summary=str(household),
+        ids=[str(pk) for pk in members.values_list("pk", flat=True)[:1000]],
+    )
     return render(request, "registry/household_detail.html", {"household": household, "members": members})
 
 

@@ -42,10 +42,21 @@ def test_the_database_refuses_a_raw_update(event):
     assert AuditEvent.objects.get(pk=event.pk).summary == "export"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps DELETE for the test runner's flush")
-def test_postgresql_refuses_a_raw_delete(event):
+def test_the_database_refuses_a_raw_delete(event):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM accounts_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL flushes with TRUNCATE, a privilege the app role lacks"
+)
+def test_flush_empties_the_log_only_when_the_test_runner_allows_it(event, settings):
+    from django.core.management import CommandError, call_command
+
+    settings.AUDIT_FLUSH_ALLOWED = False
+    with pytest.raises(CommandError, match="couldn't be flushed"), transaction.atomic():
+        call_command("flush", interactive=False, verbosity=0)
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 

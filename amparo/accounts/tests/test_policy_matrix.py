@@ -150,3 +150,27 @@ def test_withdrawn_consent_stops_sharing_at_once(world, make_user):
         .exists()
     )
     assert Person.objects.countable_by(user).filter(pk=shared.pk).exists()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_a_second_seat_elsewhere_changes_nothing_at_home(role, world, make_user):
+    """Multi-seat users: the same user also holds a migration-officer seat at the outsider
+    organization. At home they see exactly what their home role sees; the outsider's people they
+    see by name through that seat, never with their sensitive fields."""
+    from amparo.registry.access import can_see_sensitive
+
+    home, objects = world
+    user = make_user(home, role)
+    outsider = objects["person_outsider"].registering_organization
+    Membership.objects.create(user=user, organization=outsider, role=Role.MIGRATION_OFFICER)
+    objects["membership_home"] = Membership.objects.get(user=user, organization=home)
+    objects["token_own"] = APIToken.objects.issue(user=user, name="own")[0]
+    through_second_seat = {"person_outsider", "contact_outsider", "membership_outsider", "agreement_between_others"}
+    for key, (named_roles, _counted) in EXPECTED.items():
+        obj = objects[key]
+        seen = policy.visible(user, type(obj)).filter(pk=obj.pk).exists()
+        expected = role in named_roles or key in through_second_seat
+        assert seen == expected, f"{role}+migration_officer {'sees' if seen else 'does not see'} {key}"
+    sensitive_home = role in {Role.CONSULAR_OFFICER, Role.CASE_WORKER, Role.SUPERVISOR}
+    assert can_see_sensitive(user, objects["person_home"]) == sensitive_home
+    assert not can_see_sensitive(user, objects["person_outsider"])

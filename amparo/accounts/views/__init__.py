@@ -1,7 +1,13 @@
 """The accounts pages, one module per area: sign-in, agreements and audit, members, my account."""
 
 from amparo.accounts.views.account import profile, revoke_token, tokens
-from amparo.accounts.views.agreements import agreements, audit_log, organization_detail, revoke_agreement
+from amparo.accounts.views.agreements import (
+    agreements,
+    approve_agreement,
+    audit_log,
+    organization_detail,
+    revoke_agreement,
+)
 from amparo.accounts.views.auth import (
     LoginView,
     LogoutView,
@@ -18,6 +24,7 @@ __all__ = [
     "PasswordResetConfirmView",
     "PasswordResetView",
     "agreements",
+    "approve_agreement",
     "audit_log",
     "change_role",
     "members",

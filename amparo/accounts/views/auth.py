@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.accounts import audit
+from amparo.accounts.clientip import client_ip
 from amparo.accounts.codes import AuditAction
-from amparo.accounts.models import UserProfile
+from amparo.accounts.models import AuditEvent, Membership, UserProfile
 
 
 def remember_language(response, language: str):
@@ -55,14 +59,25 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form):
         username = (form.data.get("username") or "")[:150]
-        audit.record(
-            None,
-            AuditAction.LOGIN_FAILED,
-            request=self.request,
-            username=username,
-            object_type="auth.user",
-            summary=f"failed login for {username!r}",
+        # Under each organization of the account that was tried, so its administrators see the
+        # attempts on their members; an unknown user name goes under none.
+        target = get_user_model().objects.filter(username__iexact=username).first() if username else None
+        organizations = (
+            sorted(Membership.objects.filter(user=target, is_active=True).values_list("organization_id", flat=True))
+            if target
+            else []
         )
+        for organization_id in organizations or [None]:
+            audit.record(
+                None,
+                AuditAction.LOGIN_FAILED,
+                request=self.request,
+                username=username,
+                organization=organization_id,
+                object_type="auth.user",
+                object_id=target.pk if target else "",
+                summary=f"failed login for {username!r}",
+            )
         return super().form_invalid(form)
 
 
@@ -95,13 +110,28 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
+        """Rate-limited per client address and per e-mail address (PASSWORD_RESET_LIMIT_PER_HOUR),
+        counted from the audit log, which every web process shares. Over the limit, the page says
+        the same as always (no hint whether the address exists) but no e-mail goes out."""
+        email = form.cleaned_data["email"][:150]
+        recent = AuditEvent.objects.filter(
+            action=AuditAction.PASSWORD_RESET_REQUESTED, created_at__gte=timezone.now() - timedelta(hours=1)
+        )
+        limit = settings.PASSWORD_RESET_LIMIT_PER_HOUR
+        ip = client_ip(self.request)
+        allowed = (
+            recent.filter(ip_address=ip).count() < limit and recent.filter(actor_label__iexact=email).count() < limit
+        )
         audit.record(
             None,
             AuditAction.PASSWORD_RESET_REQUESTED,
             request=self.request,
             object_type="auth.user",
-            username=form.cleaned_data["email"][:150],
+            username=email,
+            sent=allowed,
         )
+        if not allowed:
+            return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
 
 

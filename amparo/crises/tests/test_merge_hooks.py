@@ -17,7 +17,7 @@ def test_merge_moves_rows_and_unmerge_restores_them(world, make_person, make_cri
     merged.latitude = 30.0  # only the merged record was in the second crisis's area
     merged.save()
     only_merged = make_crisis(circle(30.0, -98.8, 10), name="Only merged")
-    update_welfare(actor=SYSTEM, crisis=both, person=merged, status="safe", source="reply")
+    update_welfare(actor=SYSTEM, crisis=both, person=merged, status="safe", source="reply", from_answer=True)
     config = apps.get_app_config("crises")
 
     moved = config.merge_person(survivor=survivor, merged=merged, actor=SYSTEM)

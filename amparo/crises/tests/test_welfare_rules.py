@@ -67,7 +67,7 @@ def test_staff_update_sets_status_needs_note_and_history(setup):
 def test_reply_updates_any_status_but_deceased(setup):
     world, person, crisis = setup
     update_welfare(actor=world["officer"], crisis=crisis, person=person, status="missing", source="staff")
-    row = update_welfare(actor=REPLY, crisis=crisis, person=person, status="safe", source="reply")
+    row = update_welfare(actor=REPLY, crisis=crisis, person=person, status="safe", source="reply", from_answer=True)
     assert row.status == "safe" and row.replied_at is not None and row.accounted_at is not None
     assert list(row.history.values_list("source", flat=True)) == ["reply", "staff"]
 
@@ -76,7 +76,15 @@ def test_reply_about_a_deceased_person_is_refused_and_kept_for_staff(setup):
     world, person, crisis = setup
     update_welfare(actor=world["officer"], crisis=crisis, person=person, status="deceased", source="staff")
     with pytest.raises(WelfareUpdateRefused) as refused:
-        update_welfare(actor=REPLY, crisis=crisis, person=person, status="safe", source="reply", note="ESTOY BIEN")
+        update_welfare(
+            actor=REPLY,
+            crisis=crisis,
+            person=person,
+            status="safe",
+            source="reply",
+            from_answer=True,
+            note="ESTOY BIEN",
+        )
     row = WelfareStatus.objects.get(pk=refused.value.welfare.pk)
     assert row.status == "deceased"
     kept = row.history.filter(applied=False).get()
@@ -87,7 +95,9 @@ def test_reply_about_a_deceased_person_is_refused_and_kept_for_staff(setup):
 def test_check_in_link_cannot_declare_a_death(setup):
     world, person, crisis = setup
     with pytest.raises(WelfareUpdateRefused):
-        update_welfare(actor=REPLY, crisis=crisis, person=person, status="deceased", source="checkin_link")
+        update_welfare(
+            actor=REPLY, crisis=crisis, person=person, status="deceased", source="checkin_link", from_answer=True
+        )
     assert WelfareStatus.objects.get(crisis=crisis, person=person).status == "unknown"
 
 
@@ -103,6 +113,7 @@ def test_an_older_reply_never_overwrites_a_later_staff_entry(setup):
         person=person,
         status="needs_assistance",
         source="reply",
+        from_answer=True,
         at=now - timedelta(hours=1),
     )
     assert row.status == "evacuated_relocated"
@@ -121,7 +132,13 @@ def test_automatic_updates_add_needs_and_keep_the_staff_note(setup):
         note="Pasaporte perdido",
     )
     row = update_welfare(
-        actor=REPLY, crisis=crisis, person=person, status="needs_assistance", source="reply", needs=["food"]
+        actor=REPLY,
+        crisis=crisis,
+        person=person,
+        status="needs_assistance",
+        source="reply",
+        from_answer=True,
+        needs=["food"],
     )
     assert row.needs == ["documents", "food"] and row.note == "Pasaporte perdido"
 

@@ -74,7 +74,9 @@ def test_a_crisis_audience_is_its_affected_people_with_welfare_filters(
     safe = migrant(phone="+525512340002", subdivision="MX-GRO")
     migrant(phone="+525512340003", subdivision="MX-OAX")
     the_crisis = crisis()
-    update_welfare(actor=system_principal("t"), crisis=the_crisis, person=safe, status="safe", source="reply")
+    update_welfare(
+        actor=system_principal("t"), crisis=the_crisis, person=safe, status="safe", source="reply", from_answer=True
+    )
     everyone = services.create_broadcast(
         actor=officer, organization=consulate, title="a", template=checkin_template, crisis=the_crisis
     )
@@ -214,13 +216,15 @@ def test_the_outbox_rows_are_stored_exactly_as_planned(
     assert any(m.fallback == [["email", "ana@example.org"]] for m in stored.values())
 
 
-def test_checkin_tokens_are_distinct_urlsafe_and_hashed():
-    from amparo.messaging.audience import checkin_tokens, token_hash
+def test_checkin_tokens_are_distinct_urlsafe_and_secret(settings):
+    from amparo.messaging.audience import checkin_token
 
-    tokens = checkin_tokens(2000)
-    assert len({t for t, _ in tokens}) == 2000
-    assert all(len(t) == 24 and t.replace("-", "").replace("_", "").isalnum() for t, _ in tokens)
-    assert all(digest == token_hash(t) for t, digest in tokens)
+    tokens = [checkin_token(f"b1-p{n}") for n in range(2000)]
+    assert len(set(tokens)) == 2000
+    assert all(len(t) == 24 and t.replace("-", "").replace("_", "").isalnum() for t in tokens)
+    assert checkin_token("b1-p1") == tokens[1]  # the same link at every attempt
+    settings.SECRET_KEY = "another-secret-key-" * 4
+    assert checkin_token("b1-p1") != tokens[1]  # not derivable without the secret key
 
 
 def test_welfare_filters_without_a_crisis_are_refused(officer, consulate, twilio_sms, checkin_template, migrant):

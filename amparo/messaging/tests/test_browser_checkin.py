@@ -6,6 +6,7 @@ import re
 import pytest
 
 from amparo.messaging import services
+from amparo.messaging.audience import body_to_send
 from amparo.messaging.tests.conftest import welfare_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,7 +25,7 @@ def test_checkin_page_on_a_phone(
         actor=officer, organization=consulate, title="Otis", template=checkin_template, crisis=the_crisis
     )
     services.confirm_broadcast(actor=officer, broadcast=broadcast)
-    path = re.search(r"(/messaging/c/[\w-]+/)", broadcast.messages.get().body).group(1)
+    path = re.search(r"(/messaging/c/[\w-]+/)", body_to_send(broadcast.messages.get())).group(1)
 
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="fr-FR",

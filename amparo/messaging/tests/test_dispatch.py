@@ -50,7 +50,9 @@ def test_a_broadcast_reaches_everyone_once(officer, consulate, twilio_sms, check
     assert sorted(m.to for m in emulator.accepted()) == sorted(p.contacts.get().value for p in people)
     assert emulator.duplicates() == []
     first = broadcast.messages.get(person=people[0])
-    assert first.body.startswith("Persona0, ¿esta a salvo?") and "/messaging/c/" in first.body  # SMS in GSM-7
+    assert first.body.startswith("Persona0, ¿esta a salvo?") and "{checkin_link}" in first.body  # SMS in GSM-7
+    sent = next(m for m in emulator.accepted() if m.to == first.to_address)
+    assert "/messaging/c/" in sent.body and "{checkin_link}" not in sent.body  # written in on the wire only
     assert first.provider_id.startswith("SM")
 
 

@@ -23,7 +23,9 @@ def world(make_org, make_user, make_person):
     consulate = make_org(
         "gt-consulado-tapachula", kind=OrganizationKind.CONSULATE, served_nationality="GT", jurisdiction_country="MX"
     )
-    other = make_org("hn-consulado", kind=OrganizationKind.CONSULATE, served_nationality="HN", jurisdiction_country="MX")
+    other = make_org(
+        "hn-consulado", kind=OrganizationKind.CONSULATE, served_nationality="HN", jurisdiction_country="MX"
+    )
     Channel.objects.create(organization=consulate, name="SMS", kind="sms", provider="console", webhook_key="gt-sms")
     crisis = create_crisis(
         actor=SYSTEM, name="Sismo Tapachula", kind="earthquake", countries=["MX"], organization=consulate,

@@ -83,7 +83,7 @@ def test_register_with_the_consulate_in_french(browser, live_server, world, sms,
     page.fill("input[name=phone]", "962 765 4321")
     for purpose, answer in (("crisis_alerts", "yes"), ("referrals", "no"), ("sharing_host_authorities", "yes")):
         page.check(f"input[name=consent_{purpose}][value={answer}]")
-    weights.append(phone.weigh_next(lambda: page.click("button:has-text(\"M'inscrire\")")))
+    weights.append(phone.weigh_next(lambda: page.click('button:has-text("M\'inscrire")')))
     page.wait_for_selector("text=Saisissez le code")
     page.fill("input[name=code]", sms.last_code("+529627654321"))
     weights.append(phone.weigh_next(lambda: page.click("button:has-text('Continuer')")))

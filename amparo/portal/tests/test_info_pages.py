@@ -11,10 +11,14 @@ from amparo.portal.models import InfoPageVersion
 
 @pytest.fixture
 def page(world):
-    return services.create_page(actor=world["officer"], organization=world["consulate"], country="MX", topic="earthquake")
+    return services.create_page(
+        actor=world["officer"], organization=world["consulate"], country="MX", topic="earthquake"
+    )
 
 
-def _publish(page, world, language="es", title="Sismo: qué hacer", body="Agáchese, cúbrase y sujétese.\n\n- Aléjese de ventanas"):
+def _publish(
+    page, world, language="es", title="Sismo: qué hacer", body="Agáchese, cúbrase y sujétese.\n\n- Aléjese de ventanas"
+):
     draft = services.save_draft(actor=world["officer"], page=page, language=language, title=title, body=body)
     services.submit_for_review(actor=world["officer"], version=draft)
     return services.publish(actor=world["officer2"], version=draft)
@@ -54,7 +58,7 @@ def test_pages_show_in_their_own_language_only(page, world, client):
 
 @pytest.mark.django_db
 def test_staff_text_is_shown_as_text_never_as_html(page, world, client):
-    version = _publish(page, world, body='<script>alert(1)</script>\n\n## Qué hacer\n- <img src=x onerror=alert(1)>')
+    version = _publish(page, world, body="<script>alert(1)</script>\n\n## Qué hacer\n- <img src=x onerror=alert(1)>")
     html = client.get(reverse("portal:info", args=["es", "mx", version.pk])).content.decode()
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html and "<h2>Qué hacer</h2>" in html and "<li>&lt;img" in html

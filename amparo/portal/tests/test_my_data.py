@@ -23,7 +23,9 @@ def test_a_person_sees_only_the_records_holding_their_phone(client, world, sms, 
     assert response.status_code == 302
     html = client.get(reverse("portal:me", args=["es"])).content.decode()
     assert "María López" in html and "Otra Persona" not in html and world["consulate"].name in html
-    assert AuditEvent.objects.filter(action="view", actor_label="portal:self-service", object_id=str(world["maria"].pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="view", actor_label="portal:self-service", object_id=str(world["maria"].pk)
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -71,28 +73,43 @@ def test_a_person_cannot_act_on_someone_elses_record(client, world, sms, make_pe
 @pytest.mark.django_db
 def test_the_verified_phone_cannot_be_removed_but_an_email_can(client, world, sms):
     _sign_in(client, sms)
-    client.post(reverse("portal:me_action", args=["es"]), {"action": "email", "person": world["maria"].pk, "email": "maria@example.org"})
+    client.post(
+        reverse("portal:me_action", args=["es"]),
+        {"action": "email", "person": world["maria"].pk, "email": "maria@example.org"},
+    )
     email = ContactPoint.objects.get(person=world["maria"], kind="email")
     phone = ContactPoint.objects.get(person=world["maria"], kind="phone")
-    client.post(reverse("portal:me_action", args=["es"]), {"action": "remove_contact", "person": world["maria"].pk, "contact": phone.pk})
+    client.post(
+        reverse("portal:me_action", args=["es"]),
+        {"action": "remove_contact", "person": world["maria"].pk, "contact": phone.pk},
+    )
     assert ContactPoint.objects.filter(pk=phone.pk).exists()
-    client.post(reverse("portal:me_action", args=["es"]), {"action": "remove_contact", "person": world["maria"].pk, "contact": email.pk})
+    client.post(
+        reverse("portal:me_action", args=["es"]),
+        {"action": "remove_contact", "person": world["maria"].pk, "contact": email.pk},
+    )
     assert not ContactPoint.objects.filter(pk=email.pk).exists()
 
 
 @pytest.mark.django_db
 def test_a_deletion_request_waits_for_staff_who_answer_it(client, world, sms):
     _sign_in(client, sms)
-    client.post(reverse("portal:me_action", args=["es"]), {"action": "delete", "person": world["maria"].pk, "reason": "me voy"})
+    client.post(
+        reverse("portal:me_action", args=["es"]), {"action": "delete", "person": world["maria"].pk, "reason": "me voy"}
+    )
     request = DataRequest.objects.get(kind="deletion")
     assert request.status == "open" and request.details["reason"] == "me voy"
     client.force_login(world["outsider"])
-    assert client.post(reverse("portal:staff_request_decide", args=[request.pk]), {"decision": "done"}).status_code == 404
+    assert (
+        client.post(reverse("portal:staff_request_decide", args=[request.pk]), {"decision": "done"}).status_code == 404
+    )
     client.force_login(world["officer"])
     client.post(reverse("portal:staff_request_decide", args=[request.pk]), {"decision": "refuse"})
     request.refresh_from_db()
     assert request.status == "open"  # a refusal needs its reason
-    client.post(reverse("portal:staff_request_decide", args=[request.pk]), {"decision": "refuse", "note": "caso abierto"})
+    client.post(
+        reverse("portal:staff_request_decide", args=[request.pk]), {"decision": "refuse", "note": "caso abierto"}
+    )
     request.refresh_from_db()
     assert (request.status, request.note) == ("refused", "caso abierto")
 
@@ -100,7 +117,9 @@ def test_a_deletion_request_waits_for_staff_who_answer_it(client, world, sms):
 @pytest.mark.django_db
 def test_moving_records_a_new_location_from_the_gazetteer(client, world, sms):
     _sign_in(client, sms)
-    client.post(reverse("portal:me_action", args=["es"]), {"action": "location", "person": world["maria"].pk, "q": "Tenosique"})
+    client.post(
+        reverse("portal:me_action", args=["es"]), {"action": "location", "person": world["maria"].pk, "q": "Tenosique"}
+    )
     world["maria"].refresh_from_db()
     assert (world["maria"].subdivision, world["maria"].location_source) == ("MX-TAB", "self_report")
 

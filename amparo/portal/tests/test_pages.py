@@ -22,7 +22,9 @@ def content(world):
     page = services.create_page(actor=world["officer"], organization=world["consulate"], country="MX", topic="rights")
     versions = {}
     for lang in LANGS:
-        draft = services.save_draft(actor=world["officer"], page=page, language=lang, title=f"Rights {lang}", body="Text.")
+        draft = services.save_draft(
+            actor=world["officer"], page=page, language=lang, title=f"Rights {lang}", body="Text."
+        )
         services.submit_for_review(actor=world["officer"], version=draft)
         versions[lang] = services.publish(actor=world["officer2"], version=draft)
     Service.objects.create(provider=world["consulate"], kind="shelter", name="Albergue Belén", country="MX",
@@ -65,7 +67,9 @@ def test_services_and_crisis_pages_find_things_near_a_typed_town(client, world, 
 
 @pytest.mark.django_db
 def test_a_gps_position_is_posted_never_put_in_a_url(client, world, content):
-    html = client.post(reverse("portal:services", args=["es"]), {"lat": "14.9101", "lon": "-92.2611", "kind": "shelter"}).content.decode()
+    html = client.post(
+        reverse("portal:services", args=["es"]), {"lat": "14.9101", "lon": "-92.2611", "kind": "shelter"}
+    ).content.decode()
     assert "Albergue Belén" in html
     hrefs = re.findall(r'(?:href|action|src)="([^"]+)"', html)
     assert not [h for h in hrefs if "14.91" in h or "92.26" in h or "lat=" in h]

@@ -67,7 +67,9 @@ def test_no_consulate_of_that_nationality_in_the_country_is_said_plainly(client,
 
 
 @pytest.mark.django_db
-def test_a_likely_duplicate_goes_to_the_review_queue(client, world, sms, make_person, django_capture_on_commit_callbacks):
+def test_a_likely_duplicate_goes_to_the_review_queue(
+    client, world, sms, make_person, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):  # the registration's commit hooks index the record
         known = make_person(world["consulate"], given_names="Ana Lucia", first_surname="Perez", second_surname="Gomez",
                             phones=[("+529627654321", False)], country="MX", subdivision="MX-CHP")  # fmt: skip
@@ -89,7 +91,9 @@ def test_staff_verify_or_reject_and_others_cannot(client, world, sms):
     assert client.get(reverse("portal:staff_registrations")).status_code == 403
     client.force_login(world["officer"])
     assert "Ana Lucía" in client.get(reverse("portal:staff_registrations")).content.decode()
-    client.post(reverse("portal:staff_registration_decide", args=[registration.pk]), {"decision": "verify", "note": "called"})
+    client.post(
+        reverse("portal:staff_registration_decide", args=[registration.pk]), {"decision": "verify", "note": "called"}
+    )
     registration.refresh_from_db()
     assert registration.status == "verified" and registration.decided_by == world["officer"]
 

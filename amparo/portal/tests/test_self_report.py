@@ -44,7 +44,12 @@ def test_help_with_needs_in_french(client, world, sms):
 def test_an_unknown_phone_goes_to_the_inbox(client, world, sms):
     _answer(client, sms, world, answer="help", phone="962 999 8877", needs=["medical"])
     item = InboundMessage.objects.get(kind="portal")
-    assert (item.status, item.from_address, item.person, item.crisis) == ("needs_review", "+529629998877", None, world["crisis"])
+    assert (item.status, item.from_address, item.person, item.crisis) == (
+        "needs_review",
+        "+529629998877",
+        None,
+        world["crisis"],
+    )
     assert item.organization == world["crisis"].organization and item.needs == ["medical"]
 
 
