@@ -19,3 +19,11 @@ def test_translated_plurals_have_every_form(language):
         if e.msgid_plural and any(e.msgstr_plural.values()) and not all(e.msgstr_plural.get(i) for i in range(nplurals))
     ]
     assert incomplete == []
+
+
+@pytest.mark.parametrize("language", ["es", "fr", "ht", "pt"])
+def test_every_messaging_string_is_translated(language):
+    """Five languages on every screen: staff in Port-au-Prince or São Paulo read messaging too."""
+    po = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    missing = [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+    assert missing == []
