@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -111,9 +112,9 @@ def record_receipt(*, channel, receipt: Receipt, message_key: str = "", at: date
         if crisis is not None:
             crisis_link.mark_contacted(crisis=crisis, person=message.person, at=at)
     if fields.get("status") == MessageStatus.QUEUED:
-        from amparo.messaging.tasks import schedule_dispatch
+        from amparo.messaging.tasks import dispatch_after_commit
 
-        transaction.on_commit(lambda: schedule_dispatch(parallel=1))
+        dispatch_after_commit(parallel=1)
     return message
 
 
@@ -135,7 +136,7 @@ def match_sender(organization_id: int, address: str, *, at: datetime) -> tuple[P
     recent = list(
         Message.objects.filter(organization_id=organization_id, to_address=address, created_at__gte=window)
         .exclude(status=MessageStatus.CANCELLED)
-        .select_related("person")
+        .select_related("person", "crisis")
         .order_by("-created_at", "-id")[:20]
     )
     people = {m.person_id for m in recent}
@@ -263,22 +264,35 @@ def _apply_welfare_reply(item: InboundMessage, person: Person, crisis, reading, 
         _to_inbox(item, str(exc) or _("welfare update refused"))
 
 
-def _template_text(organization_id: int, purpose: str, person: Person, also: str = "") -> tuple[str, str, str] | None:
-    """(language, text, SMS alphabet) of the organization's template for `purpose` (else the
-    shared default) in the person's language."""
-    templates = list(
-        Template.objects.filter(purpose=purpose, organization_id=organization_id)
-        .prefetch_related("variants")
-        .order_by("-updated_at", "-id")
-    ) or list(Template.objects.filter(purpose=purpose, organization__isnull=True).prefetch_related("variants"))
-    if not templates:
+def _templates(organization_id: int, purposes: list[str]) -> dict[str, Template]:
+    """For each purpose, the template that speaks for the organization: its own most recently
+    edited, else the shared default (first by name). One query for all purposes, variants included:
+    a thank-you needs two (its own and the info text), once per reply in a flood of replies."""
+    own: dict[str, Template] = {}
+    shared: dict[str, Template] = {}
+    candidates = Template.objects.filter(purpose__in=purposes).filter(
+        Q(organization_id=organization_id) | Q(organization__isnull=True)
+    )
+    for template in sorted(candidates.prefetch_related("variants"), key=lambda t: (t.name, t.pk)):
+        if template.organization_id is None:
+            shared.setdefault(template.purpose, template)
+        elif template.purpose not in own or (template.updated_at, template.pk) > (
+            own[template.purpose].updated_at, own[template.purpose].pk
+        ):
+            own[template.purpose] = template
+    return {**shared, **own}
+
+
+def _template_text(template: Template | None, person: Person, also: str = "") -> tuple[str, str, str] | None:
+    """(language, text, SMS alphabet) of a template in the person's language, if it has one."""
+    if template is None:
         return None
-    variants = {v.language: v for v in templates[0].variants.all()}
+    variants = {v.language: v for v in template.variants.all()}
     spoken = [*(person.languages or []), *([also] if also else [])]
     language = choose_language(variants, language_chain(person.preferred_language, spoken))
     if language is None:
         return None
-    return language, variants[language].body, templates[0].sms_alphabet
+    return language, variants[language].body, template.sms_alphabet
 
 
 def understood_text(reading, language: str) -> str:
@@ -306,7 +320,8 @@ NEED_WORDS = {
 
 
 def _auto_reply(item: InboundMessage, person: Person, purpose: str, *, reading=None) -> Message | None:
-    found = _template_text(item.organization_id, purpose, person, also=item.language)
+    templates = _templates(item.organization_id, [purpose, TemplatePurpose.INFO])
+    found = _template_text(templates.get(purpose), person, also=item.language)
     if found is None:
         if purpose != TemplatePurpose.ACKNOWLEDGE:
             _to_inbox(item, _("no %(p)s text to answer with") % {"p": purpose})
@@ -324,7 +339,7 @@ def _auto_reply(item: InboundMessage, person: Person, purpose: str, *, reading=N
     }
     if purpose == TemplatePurpose.SHELTERS:
         values["shelters"] = keywords.shelters_text(person) or _("No shelter with a known location yet.")
-    info = _template_text(item.organization_id, TemplatePurpose.INFO, person)
+    info = _template_text(templates.get(TemplatePurpose.INFO), person)
     values["info"] = info[1] if info else ""
     if reading is not None:
         values["understood"] = understood_text(reading, language)
@@ -352,9 +367,9 @@ def _auto_reply(item: InboundMessage, person: Person, purpose: str, *, reading=N
         idempotency_key=f"in{item.pk}-{purpose}",
         crisis_id=item.crisis_id,
     )
-    from amparo.messaging.tasks import schedule_dispatch
+    from amparo.messaging.tasks import dispatch_after_commit
 
-    transaction.on_commit(lambda: schedule_dispatch(parallel=1))
+    dispatch_after_commit(parallel=1)
     return reply
 
 

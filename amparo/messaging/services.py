@@ -270,9 +270,9 @@ def _queue(principal, broadcast: Broadcast, *, request=None) -> int:
         summary=f"broadcast queued {broadcast.title}", recipients=count,
         by_channel=dict(plan.by_channel), unreachable=dict(plan.unreachable),
     )  # fmt: skip
-    from amparo.messaging.tasks import schedule_dispatch
+    from amparo.messaging.tasks import dispatch_after_commit
 
-    transaction.on_commit(schedule_dispatch)
+    dispatch_after_commit()
     return count
 
 

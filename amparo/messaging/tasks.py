@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
@@ -46,18 +48,35 @@ def dispatch_outbox(budget_s: float | None = None) -> dict:
 
 
 def schedule_dispatch(*, parallel: int | None = None) -> None:
-    """Start dispatch chains (call with transaction.on_commit after queueing messages)."""
+    """Start dispatch chains, unless enough are already waiting to run (prefer
+    `dispatch_after_commit` inside a transaction)."""
     parallel = parallel or conf.get("MESSAGING_DISPATCH_PARALLELISM")
     if not _defer_supported():
         dispatch_outbox.enqueue()
         return
     try:
-        from django_tasks_db.models import DBTaskResult
+        from django_tasks_db.models import DBTaskResult, get_date_max
 
-        waiting = DBTaskResult.objects.filter(
-            task_path=dispatch_outbox.module_path, status="READY", run_after__lte=timezone.now() + timedelta(seconds=5)
-        ).count()
+        # A task queued to run now has no date: django-tasks-db stores the far future for it.
+        soon = Q(run_after=get_date_max()) | Q(run_after__lte=timezone.now() + timedelta(seconds=5))
+        waiting = DBTaskResult.objects.filter(soon, task_path=dispatch_outbox.module_path, status="READY").count()
     except ImportError:
         waiting = 0
     for _ in range(max(0, parallel - waiting)):
         dispatch_outbox.enqueue()
+
+
+def dispatch_after_commit(*, parallel: int | None = None) -> None:
+    """Start dispatch once the current transaction commits. Many calls in one transaction (a batch
+    of replies, each answered with a thank-you) start it once, not once per message."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if getattr(callback, "amparo_dispatch_parallel", False) == parallel:
+                return
+
+    def start() -> None:
+        schedule_dispatch(parallel=parallel)
+
+    start.amparo_dispatch_parallel = parallel
+    transaction.on_commit(start)
