@@ -300,11 +300,12 @@ def _fire(drill: Drill, inject: Inject, now: datetime) -> None:
         else:
             crisis = Crisis.objects.get(pk=drill.crisis_id)
             crises.set_areas(actor=system_actor(drill), crisis=crisis, areas=[area], replace=True)
-        outcome = f"{crisis.welfare.filter(in_area=True).count()} affected"
+        outcome = f"affected:{crisis.welfare.filter(in_area=True).count()}"
     elif inject.kind == InjectKind.REPLIES:
-        outcome = f"{hurry_replies(drill, share=inject.payload.get('share', 0.2), now=now)} answer now"
+        outcome = f"replying:{hurry_replies(drill, share=inject.payload.get('share', 0.2), now=now)}"
     elif inject.kind == InjectKind.FAMILY_INQUIRY:
         outcome = _family_inquiry(drill, inject)
+    # A code and a number, labelled in the reader's language by the `inject_outcome` filter.
     Inject.objects.filter(pk=inject.pk).update(outcome=outcome[:300])
     _event(drill, inject.title, actor_label=_("Scenario"), now=now)
 
@@ -319,7 +320,8 @@ def _family_inquiry(drill: Drill, inject: Inject) -> str:
         from amparo.tracing.drills import inquiry_from_drill  # the tracing app's hook, when it has one
     except ImportError:
         return "note"
-    return inquiry_from_drill(drill=drill, title=inject.title, about=inject.payload.get("about", ""))
+    kind = inquiry_from_drill(drill=drill, title=inject.title, about=inject.payload.get("about", ""))
+    return "inquiry" if kind == "inquiry" else "no_person"  # tracing found nobody to ask about
 
 
 def hurry_replies(drill: Drill, *, share: float, now: datetime) -> int:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from amparo.crises.models import WelfareStatus
 from amparo.crises.services import update_welfare
@@ -13,6 +14,7 @@ from amparo.drills import services
 from amparo.drills.codes import DrillStatus
 from amparo.drills.models import SimulatedPerson
 from amparo.drills.report import compute
+from amparo.drills.templatetags.drills import inject_outcome
 from amparo.drills.tests.conftest import inside
 from amparo.messaging import dispatch
 from amparo.messaging import services as messaging
@@ -54,6 +56,14 @@ def test_injects_fire_at_their_drill_time_and_only_once(world, drill, t0):
     services.tick(drill, now=t0 + timedelta(seconds=61))  # 1:01 the area grows
     assert WelfareStatus.objects.filter(crisis=drill.crisis, in_area=True).count() > small
     assert drill.events.filter(text="Un albergue está lleno").exists()
+    # What each inject did is kept as a code and read in the reader's language, never in English.
+    alert = drill.injects.order_by("at_seconds").first()
+    assert alert.outcome == f"affected:{small}"
+    with translation.override("es"):
+        assert inject_outcome(alert.outcome) == f"{small} personas en la zona"
+    with translation.override("fr"):
+        assert inject_outcome("replying:1") == "1 personne simulée répond maintenant"
+        assert inject_outcome("133 affected") == ""  # nothing unknown is shown raw
 
 
 @pytest.mark.django_db
