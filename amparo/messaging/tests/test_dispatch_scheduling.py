@@ -22,22 +22,20 @@ def test_chains_already_waiting_to_run_now_are_counted():
 
 
 def test_many_messages_in_one_transaction_start_dispatch_once(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            for _ in range(50):  # a batch of replies, each answered with a thank-you
-                dispatch_after_commit(parallel=1)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for _ in range(50):  # a batch of replies, each answered with a thank-you
+            dispatch_after_commit(parallel=1)
     assert len(callbacks) == 1
     assert _waiting() == 1
 
 
 def test_a_rolled_back_savepoint_does_not_swallow_the_start(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    dispatch_after_commit(parallel=1)
-                    raise RuntimeError("this reply failed")
-            except RuntimeError:
-                pass
-            dispatch_after_commit(parallel=1)  # the next reply's thank-you still goes out
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                dispatch_after_commit(parallel=1)
+                raise RuntimeError("this reply failed")
+        except RuntimeError:
+            pass
+        dispatch_after_commit(parallel=1)  # the next reply's thank-you still goes out
     assert _waiting() == 1
