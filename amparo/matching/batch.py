@@ -14,6 +14,7 @@ date of birth within the block.
 
 from __future__ import annotations
 
+import ctypes
 import math
 import multiprocessing
 import os
@@ -29,6 +30,22 @@ from amparo.matching.scoring import Model
 
 BLOCK_CAP = 12
 WINDOW = 4
+
+
+def return_freed_memory() -> None:
+    """Have glibc hand big freed blocks back to the system at once. By default it raises its
+    threshold for using mmap after each big free, so the next arrays come from its heap and
+    stay held after they are freed: a batch over a million records then holds hundreds of MB
+    of dead temporaries. A fixed threshold keeps the process at what it really uses. Only this
+    process (a dedupe command, a worker running a batch) is affected; elsewhere, nothing."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, 1 << 17)
+    except (OSError, AttributeError):
+        pass  # not glibc
+
+
+_M_MMAP_THRESHOLD = -3
 
 
 def _encode_many(*columns: Sequence) -> tuple[list[np.ndarray], list]:
@@ -68,40 +85,119 @@ class FieldSpec:
     # or "documents": different single documents are compared only when they may be one typo apart
     # levels of many distinct pairs of values at once (values, codes a, codes b), in place of
     # `compare` one pair at a time
-    compare_many: Callable[[list, np.ndarray, np.ndarray], np.ndarray] | None = None
+    compare_many: Callable[[object, np.ndarray, np.ndarray], np.ndarray] | None = None
     scalar: bool = False  # one value per record: two different values take `differ_level`
+    # tables built once from the field's values for compare_many (which then gets them in place
+    # of the values), before worker processes are forked so that they share them
+    prepare: Callable[[list], object] | None = None
 
 
 def _given_level(a, b):
     return c.given_level(a, b), None
 
 
-def _given_levels_many(values: list, ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
-    """compare.compare_given for distinct pairs of different given names, vectorised for the
-    common case (no word of one sounds like a word of the other: a typo or nothing, decided by
-    compare.similar_many) and compare.given_level for the rest."""
-    sounds = [None] + [c._given_sounds(v) for v in values[1:]]
-    token_codes: dict[str, int] = {}
-    width = max((len(x[1]) for x in sounds[1:]), default=1)
-    tokens_a = np.full((len(values), width), -1, dtype=np.int32)
-    for code, x in enumerate(sounds[1:], start=1):
-        for slot, token in enumerate(sorted(x[1])):
-            tokens_a[code, slot] = token_codes.setdefault(token, len(token_codes))
-    tokens_b = np.where(tokens_a < 0, -2, tokens_a)  # padding never equals padding
-    joined = np.empty(len(values), dtype=object)
-    joined[:] = [""] + [x[2] for x in sounds[1:]]
+_READINGS = 4  # n.canonical_given keeps at most four readings
+_READING_WORDS = 8  # names with longer readings (rare) are compared by compare.given_level itself
+
+
+class _GivenTables:
+    """What compare.given_level reads of each given name, as arrays over the value codes
+    (code 0 = no value): reading codes, the phonetic codes of each reading and of its prefixes,
+    sound tokens, the first reading joined, its first word and the code of its other words."""
+
+    def __init__(self, values: list):
+        self.values = values
+        count = len(values)
+        self.reading = np.full((count, _READINGS), -1, dtype=np.int64)
+        self.sound = np.full((count, _READINGS), -2, dtype=np.int64)  # phonetic code of the reading
+        self.prefix = np.full((count, _READINGS, _READING_WORDS + 1), -3, dtype=np.int64)
+        self.length = np.full((count, _READINGS), -1, dtype=np.int64)
+        self.long = np.zeros(count, dtype=bool)
+        self.first_length = np.zeros(count, dtype=np.int64)
+        self.first_tail = np.zeros(count, dtype=np.int64)
+        joined, heads = [""] * count, [""] * count
+        readings: dict[tuple, int] = {}
+        prefixes: dict[tuple, int] = {}
+        tokens: dict[str, int] = {}
+        sound_tokens: list[list[int]] = [[] for _ in range(count)]
+        ids: dict = {}
+        self.identity = np.full(count, -1, dtype=np.int64)
+        for code in range(1, count):
+            value = values[code]
+            if not value:
+                continue
+            self.identity[code] = ids.setdefault(value, len(ids))
+            sounds = c._given_sounds(value)
+            for x, reading in enumerate(n.canonical_given(value)[:_READINGS]):
+                self.reading[code, x] = readings.setdefault(reading, len(readings))
+                self.length[code, x] = len(reading)
+                if len(reading) > _READING_WORDS:
+                    self.long[code] = True
+                    continue
+                phonetic = tuple(map(n.phonetic, reading))
+                for k in range(len(reading) + 1):
+                    self.prefix[code, x, k] = prefixes.setdefault(phonetic[:k], len(prefixes))
+                self.sound[code, x] = self.prefix[code, x, len(reading)]
+                if x == 0:
+                    heads[code] = reading[0] if reading else ""
+                    self.first_length[code] = len(reading)
+                    self.first_tail[code] = readings.setdefault(("tail", *reading[1:]), len(readings))
+            sound_tokens[code] = [tokens.setdefault(t, len(tokens)) for t in sounds[1]]
+            joined[code] = sounds[2]
+        width = max(map(len, sound_tokens), default=1) or 1
+        self.sounds = np.full((count, width), -1, dtype=np.int64)
+        for code, row in enumerate(sound_tokens):
+            self.sounds[code, : len(row)] = row
+        self.joined = np.asarray(joined, dtype=object)
+        self.head = np.asarray(heads, dtype=object)
+
+
+def _given_levels_many(t: _GivenTables, ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
+    """compare.given_level for distinct pairs of different given names, in numpy: the same
+    decisions in the same order (a reading in common, by spelling or by sound: equivalent; no
+    word sounding alike: a typo or nothing; one reading the beginning of the other by sound:
+    compound; a typo: similar; else one word in common). Tested against given_level."""
+    lv = c.L["given"]
+    sa, sb = t.sounds[ua], t.sounds[ub]
     shared = np.zeros(ua.size, dtype=bool)
-    for x in range(width):
-        column = tokens_a[ua, x]
-        for y in range(width):
-            shared |= column == tokens_b[ub, y]
-    level = np.empty(ua.size, dtype=np.int8)
-    apart = np.flatnonzero(~shared)
-    level[apart] = np.where(
-        c.similar_many(joined[ua[apart]], joined[ub[apart]]), c.L["given"]["similar"], c.L["given"]["disagree"]
-    )
-    for k in np.flatnonzero(shared).tolist():
-        level[k] = c.given_level(values[ua[k]], values[ub[k]])
+    for x in range(sa.shape[1]):
+        for y in range(sb.shape[1]):
+            shared |= (sa[:, x] == sb[:, y]) & (sa[:, x] >= 0)
+    # a reading in common or one beginning the other (by sound) needs a word sounding alike
+    on = np.flatnonzero(shared)
+    a, b = ua[on], ub[on]
+    equivalent = np.zeros(on.size, dtype=bool)
+    compound = np.zeros(on.size, dtype=bool)
+    readings_b = [(t.reading[b, y], t.length[b, y], t.sound[b, y]) for y in range(_READINGS)]
+    for x in range(_READINGS):
+        ra, la, pa = t.reading[a, x], t.length[a, x], t.sound[a, x]
+        if not (la >= 0).any():
+            continue
+        for y, (rb, lb, pb) in enumerate(readings_b):
+            both = (la >= 0) & (lb >= 0)
+            equivalent |= both & ((ra == rb) | (pa == pb))
+            # one reading begins with the other, by sound (José / José Luis)
+            compound |= both & (la < lb) & (t.prefix[b, y, np.clip(la, 0, _READING_WORDS)] == pa)
+            compound |= both & (lb < la) & (t.prefix[a, x, np.clip(lb, 0, _READING_WORDS)] == pb)
+    level = np.full(ua.size, lv["disagree"], dtype=np.int8)
+    level[on] = np.where(equivalent, lv["equivalent"], np.where(compound, lv["compound"], lv["partial"]))
+    # a typo: the first readings one edit apart, or their first words (the others equal)
+    open_ = np.flatnonzero(~shared)
+    open_ = np.concatenate([open_, on[~equivalent & ~compound]])
+    typo = c.similar_many(t.joined[ua[open_]], t.joined[ub[open_]])
+    heads = open_[
+        ~typo
+        & shared[open_]
+        & (t.first_length[ua[open_]] > 1)
+        & (t.first_length[ub[open_]] > 1)
+        & (t.first_tail[ua[open_]] == t.first_tail[ub[open_]])
+    ]
+    level[open_[typo]] = lv["similar"]
+    level[heads[c.similar_many(t.head[ua[heads]], t.head[ub[heads]])]] = lv["similar"]
+    level[t.identity[ua] == t.identity[ub]] = lv["exact"]
+    level[(t.identity[ua] < 0) | (t.identity[ub] < 0)] = c.MISSING
+    for k in np.flatnonzero(t.long[ua] | t.long[ub]).tolist():
+        level[k] = c.given_level(t.values[ua[k]], t.values[ub[k]])
     return level
 
 
@@ -110,7 +206,14 @@ def _surname_level(a, b):
 
 
 REGISTRY_FIELDS: list[FieldSpec] = [
-    FieldSpec("given", lambda f: f.given, _given_level, c.L["given"]["exact"], compare_many=_given_levels_many),
+    FieldSpec(
+        "given",
+        lambda f: f.given,
+        _given_level,
+        c.L["given"]["exact"],
+        compare_many=_given_levels_many,
+        prepare=lambda values: _GivenTables(values),
+    ),
     FieldSpec(
         "sex",
         lambda f: f.sex,
@@ -173,7 +276,10 @@ def _encode_part(features: Sequence, fields: list[FieldSpec]) -> dict:
 
 
 def _merge(columns: list[tuple[np.ndarray, list]]) -> tuple[np.ndarray, list]:
-    """Global codes for columns encoded separately (code 0 stays 'empty')."""
+    """Global codes for columns encoded separately (code 0 stays 'empty'). One column's codes
+    are already global."""
+    if len(columns) == 1:
+        return columns[0]
     table: dict = {}
     lookup: list = [None]
     out = []
@@ -222,10 +328,32 @@ class Records:
             merged, _ = _merge(sounds)
             self.p1, self.p2 = _split_halves(merged, sizes)
         self.dob = np.concatenate([p["dob"] for p in parts]) if parts else np.zeros((0, 3), dtype=np.int32)
-        offsets = np.cumsum([0] + [p["n"] for p in parts])
-        self.key_rows = np.concatenate([p["keys"][0] + offsets[k] for k, p in enumerate(parts)])
-        self.key_codes = np.concatenate([p["keys"][1] for p in parts])
+        if len(parts) == 1:
+            self.key_rows, self.key_codes = parts[0]["keys"]
+        else:
+            offsets = np.cumsum([0] + [p["n"] for p in parts])
+            self.key_rows = np.concatenate([p["keys"][0] + offsets[k] for k, p in enumerate(parts)])
+            self.key_codes = np.concatenate([p["keys"][1] for p in parts])
         self.source = None if source is None else np.asarray(source)
+        self._prepared: dict[str, object] = {}
+
+    def prepared(self, name: str, build: Callable[[], object]):
+        """A table derived from the values (built once, kept)."""
+        found = self._prepared.get(name)
+        if found is None:
+            found = self._prepared[name] = build()
+        return found
+
+    def prepare_comparisons(self) -> None:
+        """Build every table the comparisons read, so that forked workers share them."""
+        for spec in self.fields:
+            _comparison_input(self, spec)
+            if spec.differ_level == "documents":
+                _document_tables(self, spec.name)
+            elif spec.differ_level is not None and not spec.scalar:
+                _single_values(self, spec.name)
+        if self.has_surnames:
+            _surname_words(self)
 
     @classmethod
     def build(
@@ -275,13 +403,22 @@ def candidate_pairs(records: Records, *, block_cap: int = BLOCK_CAP, window: int
     dob = records.dob
     secondary = dob[rows, 0].astype(np.int64) * 10000 + np.maximum(dob[rows, 1], 0) * 100 + np.maximum(dob[rows, 2], 0)
     order = np.lexsort((rows, secondary, keys))
-    rows, keys = rows[order], keys[order]
+    del secondary
+    row_type = np.int32 if records.n < 2**31 else np.int64  # half the memory of the arrays below
+    rows, keys = rows[order].astype(row_type), keys[order]
+    del order
+    # a record under the same key twice (two of its keys built alike) counts once in the block
+    once = np.r_[True, (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])]
+    if not once.all():
+        rows, keys = rows[once], keys[once]
+    del once
     # group sizes
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     sizes = np.diff(np.r_[starts, keys.size])
-    size_of = np.repeat(sizes, sizes)
-    alive = np.flatnonzero(size_of > 1)  # positions that may still have a partner at offset d
-    found_i, found_j = [], []
+    size_of = np.repeat(sizes, sizes).astype(np.int32)
+    del starts
+    alive = np.flatnonzero(size_of > 1).astype(row_type)  # positions that may still have a partner at offset d
+    found: list[np.ndarray] = []  # pair codes (i * n + j), a few arrays per offset d
     max_d = max(min(int(sizes.max()), block_cap), window + 1)
     for d in range(1, max_d):
         if d == window + 1:
@@ -290,23 +427,25 @@ def candidate_pairs(records: Records, *, block_cap: int = BLOCK_CAP, window: int
         alive = alive[keys[alive + d] == keys[alive]]
         if alive.size == 0:
             break
-        found_i.append(rows[alive])
-        found_j.append(rows[alive + d])
-    if not found_i:
+        a, b = rows[alive].astype(np.int64), rows[alive + d].astype(np.int64)
+        i, j = np.minimum(a, b), np.maximum(a, b)
+        keep = i != j
+        if link_only and records.source is not None:
+            keep &= records.source[i] != records.source[j]
+        found.append(i[keep] * records.n + j[keep])
+    del rows, keys, alive, size_of
+    if not found:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    a, b = np.concatenate(found_i), np.concatenate(found_j)
-    i, j = np.minimum(a, b), np.maximum(a, b)
-    keep = i != j
-    if link_only and records.source is not None:
-        keep &= records.source[i] != records.source[j]
-    pair_codes = _sorted_unique(i[keep] * records.n + j[keep])
+    pair_codes = np.concatenate(found)
+    del found
+    pair_codes = _sorted_unique(pair_codes)
     return pair_codes // records.n, pair_codes % records.n
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
     """np.unique by sorting: numpy 2's hash-based unique is several times slower on tens of
     millions of int64 codes (cache misses), a sort is not."""
-    values = np.sort(values)
+    values.sort()  # in place: the caller hands over its array
     if values.size:
         values = values[np.r_[True, values[1:] != values[:-1]]]
     return values
@@ -327,12 +466,12 @@ def field_levels(records: Records, spec: FieldSpec, i: np.ndarray, j: np.ndarray
     else:
         rest = both
     if spec.differ_level == "documents":
-        rest = _documents_prefilter(values, ca, cb, rest, levels)
+        rest = _documents_prefilter(_document_tables(records, spec.name), ca, cb, rest, levels)
     elif spec.scalar:
         levels[rest] = spec.differ_level  # compare.compare_value: different values disagree
         rest = np.zeros_like(rest)
     elif spec.differ_level is not None:
-        single = np.fromiter((v is not None and len(v) == 1 for v in values), dtype=bool, count=len(values))
+        single = _single_values(records, spec.name)
         differ = rest & single[ca] & single[cb]
         levels[differ] = spec.differ_level
         rest &= ~differ
@@ -340,7 +479,7 @@ def field_levels(records: Records, spec: FieldSpec, i: np.ndarray, j: np.ndarray
         k = len(values)
         unique, inverse = np.unique(ca[rest] * k + cb[rest], return_inverse=True)
         if spec.compare_many is not None:
-            computed = spec.compare_many(values, unique // k, unique % k)
+            computed = spec.compare_many(_comparison_input(records, spec), unique // k, unique % k)
         else:
             compare = spec.compare
             computed = np.fromiter(
@@ -350,10 +489,28 @@ def field_levels(records: Records, spec: FieldSpec, i: np.ndarray, j: np.ndarray
     return levels
 
 
-def _documents_prefilter(values, ca, cb, rest, levels) -> np.ndarray:
-    """Two different single document numbers can be one edit apart only if their first three
-    or last three characters agree (numbers of seven characters or more): the others disagree,
-    or are not compared when their document types differ (as compare.compare_documents)."""
+def _comparison_input(records: Records, spec: FieldSpec):
+    """What spec.compare_many reads: its prepared tables, or the values."""
+    if spec.prepare is None:
+        return records.values[spec.name]
+    return records.prepared(spec.name, lambda: spec.prepare(records.values[spec.name]))
+
+
+def _single_values(records: Records, name: str) -> np.ndarray:
+    """Per value code: the value holds one item (one phone, one e-mail)."""
+    values = records.values[name]
+    return records.prepared(
+        f"{name}:single",
+        lambda: np.fromiter((v is not None and len(v) == 1 for v in values), dtype=bool, count=len(values)),
+    )
+
+
+def _document_tables(records: Records, name: str) -> tuple:
+    return records.prepared(f"{name}:documents", lambda: _documents_by_code(records.values[name]))
+
+
+def _documents_by_code(values: list) -> tuple:
+    """Per value code: one document only, its type, length, first and last three characters."""
     count = len(values)
     single = np.zeros(count, dtype=bool)
     kind = np.zeros(count, dtype=np.int64)
@@ -371,6 +528,14 @@ def _documents_prefilter(values, ca, cb, rest, levels) -> np.ndarray:
             length[code] = len(number)
             head[code] = heads.setdefault(number[:3], len(heads))
             tail[code] = tails.setdefault(number[-3:], len(tails))
+    return single, kind, length, head, tail
+
+
+def _documents_prefilter(tables: tuple, ca, cb, rest, levels) -> np.ndarray:
+    """Two different single document numbers can be one edit apart only if their first three
+    or last three characters agree (numbers of seven characters or more): the others disagree,
+    or are not compared when their document types differ (as compare.compare_documents)."""
+    single, kind, length, head, tail = tables
     both_single = rest & single[ca] & single[cb]
     other_kind = both_single & (kind[ca] > 0) & (kind[cb] > 0) & (kind[ca] != kind[cb])
     levels[other_kind] = c.MISSING
@@ -427,14 +592,23 @@ def dob_levels(dob: np.ndarray, i: np.ndarray, j: np.ndarray, chunk: int = 1_000
     return out
 
 
-def _pair_similar(codes_a, codes_b, lookup) -> np.ndarray:
-    """compare._similar(lookup[a], lookup[b]) for each pair of codes, once per distinct pair."""
+def _surname_words(records: Records) -> np.ndarray:
+    """The surname words as an object array (indexed by their codes; "" for code 0)."""
+
+    def build():
+        words = np.empty(len(records.surname_words), dtype=object)
+        words[:] = ["" if w is None else w for w in records.surname_words]
+        return words
+
+    return records.prepared("surname:words", build)
+
+
+def _pair_similar(codes_a, codes_b, words: np.ndarray) -> np.ndarray:
+    """compare._similar(words[a], words[b]) for each pair of codes, once per distinct pair."""
     if codes_a.size == 0:
         return np.zeros(0, dtype=bool)
-    k = len(lookup)
+    k = len(words)
     unique, inverse = np.unique(codes_a * k + codes_b, return_inverse=True)
-    words = np.empty(k, dtype=object)
-    words[:] = ["" if w is None else w for w in lookup]
     return c.similar_many(words[unique // k], words[unique % k])[inverse]
 
 
@@ -443,7 +617,7 @@ def surname_levels(records: Records, i: np.ndarray, j: np.ndarray) -> np.ndarray
     lv = c.L["surnames"]
     a1, a2, b1, b2 = records.s1[i], records.s2[i], records.s1[j], records.s2[j]
     pa1, pa2, pb1, pb2 = records.p1[i], records.p2[i], records.p1[j], records.p2[j]
-    words = records.surname_words
+    words = _surname_words(records)
     level = np.full(i.size, lv["disagree"], dtype=np.int8)
     todo = (a1 > 0) & (b1 > 0)
     level[~todo] = c.MISSING
@@ -521,6 +695,10 @@ def default_workers() -> int:
 _shared: dict = {}
 
 
+COMPARE_CHUNK = 1_000_000  # pairs compared at once: bounds each worker's temporary memory
+PARALLEL_FROM = 200_000  # fewer pairs are compared in this process
+
+
 def _compare_slice(bounds: tuple[int, int]) -> dict[str, np.ndarray]:
     records, i, j, with_dob = _shared["job"]
     start, stop = bounds
@@ -528,17 +706,19 @@ def _compare_slice(bounds: tuple[int, int]) -> dict[str, np.ndarray]:
 
 
 def parallel_compare(records: Records, i, j, *, with_dob: bool = True, workers: int | None = None):
-    """compare_pairs over slices of the pairs in forked worker processes (the records are
-    shared copy-on-write; only the small level arrays come back). One process below 200,000
-    pairs or where fork is not available."""
+    """compare_pairs over chunks of the pairs in forked worker processes (the records and the
+    tables the comparisons read are built first and shared copy-on-write; only the small level
+    arrays come back). One process below 200,000 pairs or where fork is not available."""
     workers = workers or default_workers()
-    if workers < 2 or i.size < 200_000 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or i.size < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return compare_pairs(records, i, j, with_dob=with_dob)
-    bounds = [(k * i.size // workers, (k + 1) * i.size // workers) for k in range(workers)]
+    records.prepare_comparisons()
+    chunks = max(workers, -(-i.size // COMPARE_CHUNK))
+    bounds = [(k * i.size // chunks, (k + 1) * i.size // chunks) for k in range(chunks)]
     _shared["job"] = (records, i, j, with_dob)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_compare_slice, bounds)
+            parts = pool.map(_compare_slice, bounds, chunksize=1)
     finally:
         _shared.pop("job", None)
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
@@ -710,25 +890,24 @@ def fit_weights(
 
 def clusters(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Connected components of the matched pairs: a label per record (its cluster's smallest
-    record index)."""
-    parent = np.arange(n)
-
-    def find(x: int) -> int:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    for a, b in zip(i.tolist(), j.tolist(), strict=True):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            if ra < rb:
-                parent[rb] = ra
-            else:
-                parent[ra] = rb
-    return np.fromiter((find(x) for x in range(n)), dtype=np.int64, count=n)
+    record index). Each round hooks every pair's two labels onto the smaller one, then follows
+    labels to their end (pointer jumping): a few rounds, in numpy."""
+    label = np.arange(n, dtype=np.int64)
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    while i.size:
+        li, lj = label[i], label[j]
+        differ = li != lj
+        if not differ.any():
+            break
+        low = np.minimum(li[differ], lj[differ])
+        np.minimum.at(label, li[differ], low)
+        np.minimum.at(label, lj[differ], low)
+        while True:
+            jumped = label[label]
+            if (jumped == label).all():
+                break
+            label = jumped
+    return label
 
 
 @dataclass
@@ -766,6 +945,7 @@ def dedupe(
 
     from amparo.matching.scoring import default_model
 
+    return_freed_memory()
     timings: dict[str, float] = {}
     t = time.perf_counter()
     records = features if isinstance(features, Records) else Records(features, fields=fields, source=source)

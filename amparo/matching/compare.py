@@ -76,7 +76,8 @@ def similar_many(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     similar = distance <= np.where(np.minimum(la, lb) < 8, 1, 2)
     rest = np.flatnonzero(~similar)
     if rest.size:
-        similar[rest] = cpdist(a[rest], b[rest], scorer=JaroWinkler.similarity) >= 0.93
+        # in double precision, as JaroWinkler.similarity answers (float32 turns 0.92999… into 0.93)
+        similar[rest] = cpdist(a[rest], b[rest], scorer=JaroWinkler.similarity, dtype=np.float64) >= 0.93
     # Mario/María are one substitution apart: the only pairs _gender_pair can refuse.
     for k in np.flatnonzero(similar & (distance == 1) & (la == lb)).tolist():
         similar[k] = not _gender_pair(a[k], b[k])

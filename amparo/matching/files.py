@@ -2,20 +2,43 @@
 
 Uses the registry's reader (`amparo.registry.importing.files.open_table` and
 `amparo.registry.columns.column_for_header`: encodings, delimiters, Spanish and English
-headers), so a file is read exactly as its import would read it. Every row becomes a
-record: a value that does not parse (a bad date, "1988", a local phone) is matched on what is
-usable or left out of the comparison, never a reason to drop the row.
+headers), so a file is read exactly as its import would read it: cells as the import reads
+them (`cell_text`), nationality and country as codes (`vocabulary.country_code`: "hondureña",
+"Honduras" and "HND" are HN). Every row becomes a record: a value that does not parse (a bad
+date, "1988", a local phone) is matched on what is usable or left out of the comparison, never
+a reason to drop the row.
+
+Two ways to the same rows:
+- `read_table`: the file as columns (pyarrow's multi-threaded CSV reader on the data after the
+  header line the registry's reader found), for the batch (`columns.encode`). A CSV the columnar
+  reader refuses (rows with missing or extra cells, a blank line holding spaces) and XLSX files
+  are read row by row with the registry's reader into the same columns;
+- `read_rows`: one InputRow per row (the reference the columnar path is tested against, and the
+  online check's benchmark).
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from amparo.matching import features as feat
-from amparo.registry.columns import column_for_header
+from amparo.registry.columns import ALL_COLUMNS, column_for_header
+from amparo.registry.importing import vocabulary
 from amparo.registry.importing.files import UnreadableFile, open_table
+from amparo.registry.importing.rows import cell_text
+
+# What str.strip() removes (Python's whitespace), for stripping cells in bulk the same way.
+_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+_SPLIT_COUNTRIES = re.compile(r"\s*[;/|,]\s*|\s+y\s+", re.IGNORECASE)
 
 
 class UnreadableInput(Exception):
@@ -29,30 +52,226 @@ class InputRow:
     cells: dict[str, str]
 
 
-def _open(path: Path) -> tuple[list[str], Iterator[tuple[int, list]]]:
+@lru_cache(maxsize=4096)
+def country(text: str) -> str:
+    """A nationality or country cell as an ISO code (the first of several), "" when unknown."""
+    code = vocabulary.country_code(text)
+    if code:
+        return code
+    for part in _SPLIT_COUNTRIES.split(text or ""):
+        if part:
+            return vocabulary.country_code(part) or ""
+    return ""
+
+
+def _open(path: Path):
     try:
-        table = open_table(path)
+        return open_table(path)
     except UnreadableFile as exc:
         raise UnreadableInput(str(exc)) from exc
-    return table.headers, table.rows
 
 
-def read_rows(path: str | Path) -> list[InputRow]:
-    headers, rows = _open(Path(path))
+def _columns_of(path: Path, headers: list[str]) -> list[str | None]:
     columns = [column_for_header(h) for h in headers]
     if "given_names" not in columns and "first_surname" not in columns:
         raise UnreadableInput(
-            f"{Path(path).name}: no name column found (expected given_names or first_surname, got {', '.join(headers)})"
+            f"{path.name}: no name column found (expected given_names or first_surname, got {', '.join(headers)})"
         )
+    return [c if c in ALL_COLUMNS else None for c in columns]
+
+
+def _read_cells(record: dict[str, str]) -> dict[str, str]:
+    for name in ("nationality", "country"):
+        if name in record:
+            record[name] = country(record[name])
+            if not record[name]:
+                del record[name]
+    return record
+
+
+def read_rows(path: str | Path) -> list[InputRow]:
+    path = Path(path)
+    table = _open(path)
+    columns = _columns_of(path, table.headers)
     out = []
-    for number, cells in rows:
+    for number, cells in table.rows:
         record: dict[str, str] = {}
         for column, value in zip(columns, cells, strict=False):
-            if column and value is not None and str(value).strip():
-                record[column] = str(value).strip()
+            text = cell_text(value)
+            if column and text:
+                record[column] = text
+        record = _read_cells(record)
         source_id = record.get("source_record_id", "") or f"row-{number}"
         out.append(InputRow(number=number, source_record_id=source_id, cells=record))
     return out
+
+
+# --- columns -----------------------------------------------------------------------------------
+
+
+@dataclass
+class FileTable:
+    """A people file as columns: each registry import column present, as strings read as the
+    import reads them ("" when empty); rows without any value are left out, as the import does."""
+
+    columns: dict[str, pa.Array]
+    numbers: np.ndarray  # each row's number in the file (header = 1)
+    read_by: str = "columns"  # or "rows": the registry's row reader (XLSX, an irregular CSV)
+
+    @property
+    def n(self) -> int:
+        return int(self.numbers.size)
+
+    def column(self, name: str) -> pa.Array:
+        found = self.columns.get(name)
+        return found if found is not None else pa.array([""] * self.n, type=pa.string())
+
+    def source_ids(self) -> pa.Array:
+        """source_record_id, or `row-N` (its row number) for a row without one."""
+        numbered = pa.array(np.char.add("row-", self.numbers.astype(str)).tolist(), type=pa.string())
+        return pc.if_else(pc.not_equal(self.column("source_record_id"), ""), self.column("source_record_id"), numbered)
+
+    def m_means_female(self) -> bool:
+        """The sex column holds H (hombre): then M is mujer, as the import reads it."""
+        return bool(pc.any(pc.equal(pc.utf8_upper(self.column("sex")), "H")).as_py())
+
+
+def read_table(path: str | Path) -> FileTable:
+    path = Path(path)
+    table = _open(path)
+    columns = _columns_of(path, table.headers)
+    if table.encoding != "xlsx":
+        table.close()
+        try:
+            found = _from_cells(*_read_csv_columns(path, table, len(columns)), columns)
+            pa.default_memory_pool().release_unused()  # the parser's blocks, back to the system
+            return found
+        except pa.ArrowInvalid:
+            table = _open(path)  # an irregular file: row by row, as the import reads it
+    found = _from_rows(table.rows, columns)
+    found.read_by = "rows"
+    return found
+
+
+_LINE_END = re.compile(rb"\r\n|\n|\r")
+
+
+def _header_end(data: bytes, encoding: str) -> int:
+    """Where the data starts: after the first line holding more than spaces, as open_table
+    reads it (lines end at LF, CR LF or CR)."""
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) and encoding == "utf-8-sig" else 0
+    position = start
+    while position < len(data):
+        match = _LINE_END.search(data, position)
+        end = match.end() if match else len(data)
+        line = data[position : match.start() if match else len(data)]
+        if line.decode(encoding.replace("-sig", ""), errors="replace").strip():
+            return end
+        position = end
+    raise pa.ArrowInvalid("no header line")
+
+
+def _read_csv_columns(path: Path, table, width: int) -> tuple[list[pa.Array], np.ndarray]:
+    """The cells after the header, column by column (pyarrow.csv, multi-threaded). Raises
+    pa.ArrowInvalid for what it cannot read as the row reader would (a row with missing or
+    extra cells, a blank line holding spaces)."""
+    import pyarrow.csv as pv
+
+    with pa.memory_map(str(path)) as source:  # the file's pages, not a copy of them
+        data = source.read_buffer()
+    start = _header_end(data.slice(0, min(data.size, 1 << 20)).to_pybytes(), table.encoding)
+    end = data.size
+    while end > start and data[end - 1] in (0x0A, 0x0D):
+        end -= 1  # blank lines at the end: the row reader skips them
+    body = data.slice(start, end - start)
+    names = [f"c{k}" for k in range(width)]
+    frame = pv.read_csv(
+        pa.BufferReader(body),
+        read_options=pv.ReadOptions(
+            column_names=names,
+            encoding="utf8" if table.encoding.startswith("utf-8") else table.encoding,
+            block_size=1 << 24,
+        ),
+        parse_options=pv.ParseOptions(
+            delimiter=table.delimiter,
+            # quoted line breaks (slower to read in parallel): only when the file has quotes
+            newlines_in_values=_has_quotes(body),
+            ignore_empty_lines=False,  # a blank line is a row (skipped later) so rows keep their numbers
+        ),
+        convert_options=pv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    cells = [frame.column(name).combine_chunks() for name in names]
+    return cells, np.arange(frame.num_rows, dtype=np.int64) + 2
+
+
+def _has_quotes(body: pa.Buffer) -> bool:
+    view = memoryview(body)
+    return any(b'"' in view[k : k + (1 << 24)].tobytes() for k in range(0, len(view), 1 << 24))
+
+
+def _from_rows(rows: Iterator[tuple[int, list]], columns: list[str | None]) -> FileTable:
+    """The registry reader's rows (XLSX, or a CSV the columnar reader refused) as columns."""
+    lists: list[list[str]] = [[] for _ in columns]
+    numbers: list[int] = []
+    for number, cells in rows:
+        numbers.append(number)
+        cells = list(cells)[: len(columns)]
+        cells += [None] * (len(columns) - len(cells))
+        for k, value in enumerate(cells):
+            lists[k].append(cell_text(value))
+    return _from_cells([pa.array(x, type=pa.string()) for x in lists], np.asarray(numbers, dtype=np.int64), columns)
+
+
+def _from_cells(cells: list[pa.Array], numbers: np.ndarray, columns: list[str | None]) -> FileTable:
+    cells = [_clean(c) for c in cells]
+    if cells:
+        present = np.zeros(numbers.size, dtype=bool)
+        for c in cells:
+            present |= pc.not_equal(c, "").to_numpy(zero_copy_only=False)
+        if not present.all():
+            keep = pa.array(np.flatnonzero(present))
+            cells, numbers = [c.take(keep) for c in cells], numbers[present]
+    out: dict[str, pa.Array] = {}
+    for name, values in zip(columns, cells, strict=True):
+        if name is None:
+            continue
+        # the same column twice: the later non-empty cell wins, as in read_rows
+        earlier = out.get(name)
+        out[name] = values if earlier is None else pc.if_else(pc.not_equal(values, ""), values, earlier)
+    for name in ("nationality", "country"):
+        if name in out:
+            found = out[name].dictionary_encode()
+            codes = pa.array([country(v) for v in found.dictionary.to_pylist()], type=pa.string())
+            out[name] = codes.take(found.indices)
+    return FileTable(columns=out, numbers=numbers)
+
+
+def _clean(values: pa.Array) -> pa.Array:
+    """cell_text of CSV strings, in bulk: stripped, an export's formula neutralisation undone."""
+    values = pc.utf8_trim(values, _WHITESPACE)
+    return pc.replace_substring_regex(values, r"^'([=+\-@])", r"\1")
+
+
+def write_clusters(path: str | Path, source_ids: pa.Array, cluster: np.ndarray, best: np.ndarray) -> None:
+    """`source_record_id,cluster_id,match_score` for every row (cluster: a label per row, the
+    index of its cluster's first row as batch.clusters gives it; best: the row's highest match
+    probability within its cluster), written in bulk."""
+    import pyarrow.csv as pv
+
+    ten_thousandths = np.rint(np.asarray(best, dtype=np.float64) * 10_000).astype(np.int64)
+    scores = pc.binary_join_element_wise(
+        pc.cast(pa.array(ten_thousandths // 10_000), pa.string()),
+        pc.utf8_lpad(pc.cast(pa.array(ten_thousandths % 10_000), pa.string()), 4, "0"),
+        ".",
+    )
+    frame = pa.table(
+        {"source_record_id": source_ids, "cluster_id": source_ids.take(pa.array(cluster)), "match_score": scores}
+    )
+    pv.write_csv(frame, str(path), write_options=pv.WriteOptions(quoting_style="needed"))
 
 
 def m_means_female(rows: list[InputRow]) -> bool:
@@ -63,179 +282,6 @@ def features_of_rows(rows: list[InputRow], *, organization_country: str = "") ->
     """Features of every row (a plain loop: handing Features between processes costs more
     than building them)."""
     return _features(rows, m_means_female(rows), organization_country)
-
-
-def records_of_rows(rows: list[InputRow], *, organization_country: str = "", workers: int | None = None):
-    """Batch records (amparo.matching.batch.Records) of every row, encoded in parallel."""
-    from functools import partial
-
-    from amparo.matching import batch
-
-    encode = partial(_rows_part, spanish_sex=m_means_female(rows), organization_country=organization_country)
-    return batch.Records.build(rows, encode, workers=workers)
-
-
-class _Codes(dict):
-    """Codes of distinct values, 0 for an empty one (as batch._encode)."""
-
-    def __init__(self):
-        super().__init__()
-        self.values: list = [None]
-
-    def code(self, value) -> int:
-        if not value:
-            return 0
-        found = self.get(value)
-        if found is None:
-            found = self[value] = len(self.values)
-            self.values.append(value)
-        return found
-
-
-def _rows_part(rows: list[InputRow], *, spanish_sex: bool, organization_country: str) -> dict:
-    """What batch._encode_part gives for the Features of `rows` (features_of_rows), computed
-    once per distinct value of each column instead of once per row: a million rows share far
-    fewer names, dates, places and sexes, and the batch needs codes, not Features objects.
-    The same normalisation functions are applied; tests hold the two paths equal."""
-    import numpy as np
-
-    from amparo.matching import normalize as n
-
-    count = len(rows)
-    given, bag, words, sounds = _Codes(), _Codes(), _Codes(), _Codes()
-    sexes, phones, documents, emails, places, nationalities = (_Codes() for _ in range(6))
-    name_index: dict[tuple, int] = {}
-    name_rows: list[tuple] = []  # per distinct name: (given, bag, s1, s2, sound1, sound2) codes, keys
-    date_index: dict[str, tuple] = {}
-    sex_index: dict[str, int] = {}
-    place_index: dict[tuple, int] = {}
-    phone_index: dict[tuple, tuple[int, str]] = {}
-    name_of: list[int] = []
-    other: list[tuple] = []  # per row: sex, phone, document, e-mail, place, nationality codes
-    dob_rows: list[int] = []
-    dob_values: list[list[int]] = []
-    key_rows: list[int] = []
-    key_codes: list[int] = []
-    for r, row in enumerate(rows):
-        cells = row.cells
-        # names
-        name = (cells.get("given_names", ""), cells.get("first_surname", ""), cells.get("second_surname", ""))
-        t = name_index.get(name)
-        if t is None:
-            g, s1, s2, _expanded = feat.name_fields(*name)
-            first, second = " ".join(s1), " ".join(s2)
-            firsts, surnames, name_keys = feat._name_keys(*feat._triple(g, first, second))
-            name_rows.append(
-                (
-                    (
-                        given.code(g),
-                        bag.code(tuple(sorted(g + s1 + s2))),
-                        words.code(first),
-                        words.code(second),
-                        sounds.code(n.phonetic(first)),
-                        sounds.code(n.phonetic(second)),
-                    ),
-                    [hash(k[:64]) for k in name_keys],
-                    tuple(dict.fromkeys((*surnames, *firsts))),
-                )
-            )
-            t = name_index[name] = len(name_rows) - 1
-        codes, name_hashes, dob_partners = name_rows[t]
-        key_rows.extend([r] * len(name_hashes))
-        key_codes.extend(name_hashes)
-        # date of birth
-        text = cells.get("birth_date") or cells.get("date_of_birth") or ""
-        parsed = date_index.get(text)
-        if parsed is None:
-            d = n.parse_partial_date(text)
-            parsed = date_index[text] = (
-                [-1 if x is None else x for x in d.as_list()] if d else None,
-                n.date_key(d),
-            )
-        if parsed[0] is not None:
-            dob_rows.append(r)
-            dob_values.append(parsed[0])
-            if parsed[1]:
-                for partner in dob_partners:
-                    key_rows.append(r)
-                    key_codes.append(hash(f"d:{parsed[1]}|{partner}"[:64]))
-        # sex, as files._features reads it
-        raw_sex = cells.get("sex", "")
-        sex = sex_index.get(raw_sex)
-        if sex is None:
-            upper = raw_sex.strip().upper()
-            value = raw_sex
-            if spanish_sex and upper == "M":
-                value = "female"
-            elif spanish_sex and upper == "H":
-                value = "male"
-            sex = sex_index[raw_sex] = sexes.code(n.sex_code(value))
-        # phone (national number, read with the row's country and nationality)
-        nationality = str(cells.get("nationality", "") or "")
-        phone = 0
-        raw_phone = cells.get("phone", "")
-        if raw_phone:
-            key = (raw_phone, cells.get("country", "") or "", nationality)
-            found = phone_index.get(key)
-            if found is None:
-                number = n.phone_key(raw_phone, key[1], nationality, organization_country)
-                found = phone_index[key] = (phones.code((number,) if number else ()), number)
-            phone = found[0]
-            if found[1]:
-                key_rows.append(r)
-                key_codes.append(hash(f"p:{found[1]}"[:64]))
-        document = 0
-        raw_number = cells.get("document_number", "")
-        if raw_number:
-            number = n.document_number(raw_number)
-            if number:
-                document = documents.code(((str(cells.get("document_type", "") or ""), number),))
-                if len(number) >= 4:
-                    key_rows.append(r)
-                    key_codes.append(hash(f"i:{number}"[:64]))
-        email = 0
-        raw_email = cells.get("email", "")
-        if raw_email:
-            address = n.email_key(raw_email)
-            if address:
-                email = emails.code((address,))
-                key_rows.append(r)
-                key_codes.append(hash(f"e:{address}"[:64]))
-        place_key = (cells.get("municipality", "") or "", cells.get("subdivision", "") or "")
-        place = place_index.get(place_key)
-        if place is None:
-            place = place_index[place_key] = places.code(n.fold(place_key[0]) or place_key[1].upper())
-        name_of.append(t)
-        other.append((sex, phone, document, email, place, nationalities.code(nationality.upper()[:2])))
-    names = np.asarray([codes for codes, _keys, _partners in name_rows], dtype=np.int64).reshape(-1, 6)
-    columns = np.concatenate(
-        [names[np.asarray(name_of, dtype=np.int64)], np.asarray(other, dtype=np.int64).reshape(-1, 6)], axis=1
-    )
-    dob = np.full((count, 3), -1, dtype=np.int32)
-    if dob_rows:
-        dob[np.asarray(dob_rows)] = np.asarray(dob_values, dtype=np.int32)
-
-    def column(k: int, table: _Codes) -> tuple:
-        return columns[:, k].copy(), table.values
-
-    return {
-        "n": count,
-        "fields": {
-            "given": column(0, given),
-            "sex": column(6, sexes),
-            "phone": column(7, phones),
-            "document": column(8, documents),
-            "email": column(9, emails),
-            "place": column(10, places),
-            "nationality": column(11, nationalities),
-        },
-        "bag": column(1, bag),
-        "has_surnames": True,
-        "words": ([columns[:, 2].copy(), columns[:, 3].copy()], words.values),
-        "sounds": ([columns[:, 4].copy(), columns[:, 5].copy()], sounds.values),
-        "dob": dob,
-        "keys": (np.asarray(key_rows, dtype=np.int64), np.asarray(key_codes, dtype=np.int64)),
-    }
 
 
 def _features(rows: list[InputRow], spanish_sex: bool, organization_country: str) -> list[feat.Features]:

@@ -93,22 +93,32 @@ def name_tokens(text: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]
     """Tokens of a name field: folded, particles dropped, abbreviations expanded.
 
     Returns (tokens, expansions) where expansions lists (abbreviation as written, full word)."""
-    table = abbreviations()
     tokens: list[str] = []
     expansions: list[tuple[str, str]] = []
     raw_words = str(text or "").replace(".", ". ").split()
     for word in raw_words:
         for token in fold(word).split():
-            if token in PARTICLES:
-                continue
-            if token in table:
-                full = table[token]
-                if full and full != (token,):
-                    expansions.append((word.strip(), " ".join(full)))
-                tokens.extend(full)
-            else:
-                tokens.append(token)
+            full = _token_words(token)
+            if full != (token,) and full:
+                expansions.append((word.strip(), " ".join(full)))
+            tokens.extend(full)
     return tuple(tokens), tuple(expansions)
+
+
+def folded_tokens(folded: str) -> tuple[str, ...]:
+    """name_tokens(text)[0] from fold(text) (the batch folds each distinct value once, in bulk)."""
+    tokens: list[str] = []
+    for token in folded.split():
+        tokens.extend(_token_words(token))
+    return tuple(tokens)
+
+
+def _token_words(token: str) -> tuple[str, ...]:
+    """What one folded word of a name stands for: nothing (a particle, a title like "sr"), its
+    expansion (an abbreviation), or itself."""
+    if token in PARTICLES:
+        return ()
+    return abbreviations().get(token, (token,))
 
 
 @lru_cache(maxsize=200_000)

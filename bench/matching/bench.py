@@ -1,22 +1,23 @@
 """Matching benchmark: Amparo's matcher side by side with Splink (DuckDB) and recordlinkage.
 
-    python bench/matching/bench.py febrl4|febrl3|latam [--people N] [--no-splink] [--no-rl]
+    python bench/matching/bench.py febrl4|febrl3 [--no-splink] [--no-rl]
+    python bench/matching/bench.py latam|varied --people N [--tool amparo|splink|recordlinkage]
 
-Every data set is run by all tools in the same process, one after the other; each prints
-precision, recall and F1 of the predicted pairs (match probability >= 0.5) against the truth,
-and the wall time of the whole run (training included, reading the file excluded).
+FEBRL: every tool in the same process, one after the other, reading the file excluded (as
+before). Generated registries (`latam`: bench/matching/generate.py, the project's generator;
+`varied`: bench/matching/generate_varied.py, written independently): each tool is timed **from
+the CSV file to its clusters** (reading, cleaning, training, scoring, clustering), with its CPU
+time (load-independent) and its peak memory (PSS of the process and its children); run one
+tool per process (`--tool`, as run.sh does) so that the memory figures are each tool's own.
+Precision, recall and F1 are of the predicted pairs (match probability >= 0.5) against the truth.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import gc
-import itertools
 import os
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -42,14 +43,6 @@ def report(dataset: str, tool: str, pairs: set, truth: set, seconds: float, note
     row = {"dataset": dataset, "tool": tool, "precision": p, "recall": r, "f1": f, "seconds": seconds, "note": note}
     ROWS.append(row)
     print(f"{dataset:<14} {tool:<22} P={p:.4f} R={r:.4f} F1={f:.4f} time={seconds:8.1f}s {note}", flush=True)
-
-
-def rss_gb() -> float:
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith("VmHWM"):
-                return int(line.split()[1]) / 1024 / 1024
-    return 0.0
 
 
 # --- FEBRL -----------------------------------------------------------------------------------
@@ -168,10 +161,29 @@ def rl_febrl(which, frames, truth_ids) -> None:
     report(which, "recordlinkage (ECM)", pairs, truth_ids, seconds)
 
 
-# --- Latin American registry -----------------------------------------------------------------
+# --- Latin American registries -----------------------------------------------------------------
+
+GENERATORS = {
+    # name: (module, seed of the evaluated file, file prefix)
+    "latam": ("generate", 7, "latam"),  # the project's generator (Amparo's weights are fitted on its seed 1)
+    "varied": ("generate_varied", 11, "varied"),  # written independently, never used for fitting
+}
+
+
+def registry_file(generator: str, people: int) -> Path:
+    import importlib
+
+    module, seed, prefix = GENERATORS[generator]
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"{prefix}_{people}_{seed}.csv"
+    if not path.exists():
+        source = importlib.import_module(module)
+        source.write(source.generate(people, seed), str(path))
+    return path
 
 
 def latam_file(people: int, seed: int) -> Path:
+    """The project generator's file for a seed (calibrate.py fits on seed 1)."""
     import generate
 
     OUT.mkdir(exist_ok=True)
@@ -181,72 +193,161 @@ def latam_file(people: int, seed: int) -> Path:
     return path
 
 
-def truth_pairs(true_ids: list[int]) -> set:
-    groups = defaultdict(list)
-    for idx, tid in enumerate(true_ids):
-        groups[tid].append(idx)
-    return {(a, b) for g in groups.values() for a, b in itertools.combinations(sorted(g), 2)}
+def true_ids(path: Path) -> np.ndarray:
+    import pyarrow.csv as pv
+
+    frame = pv.read_csv(path, convert_options=pv.ConvertOptions(include_columns=["true_id"]))
+    return frame.column("true_id").to_numpy()
 
 
-def latam(people: int, run_splink: bool, run_rl: bool, run_amparo: bool = True) -> None:
-    path = latam_file(people, 7)
-    rows = files.read_rows(path)
-    with open(path, encoding="utf-8") as handle:
-        true_ids = [int(r["true_id"]) for r in csv.DictReader(handle)]
-    truth = truth_pairs(true_ids)
-    name = f"latam {people // 1000}k"
-    print(f"{name}: {len(rows)} records, {len(truth)} true duplicate pairs", flush=True)
-    if run_amparo:
-        t = time.perf_counter()
-        features = files.records_of_rows(rows)
-        result = batch.dedupe(features)
-        seconds = time.perf_counter() - t
-        hit = result.probability >= 0.5
-        pairs = set(zip(result.i[hit].tolist(), result.j[hit].tolist(), strict=True))
-        timings = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items() if k != "pairs")
-        note = f"{result.i.size} candidate pairs; {timings}; peak {rss_gb():.1f} GB"
-        report(name, "amparo", pairs, truth, seconds, note)
-        del result, features
-        gc.collect()
-    if run_splink:
-        splink_latam(name, rows, truth, people)
-    if run_rl:
-        rl_latam(name, rows, truth)
+def pair_f1(i: np.ndarray, j: np.ndarray, truth: np.ndarray) -> tuple[float, float, float, int]:
+    """Precision, recall and F1 of predicted pairs (i, j) against the true identities."""
+    i, j = np.minimum(i, j), np.maximum(i, j)
+    codes = np.unique(i.astype(np.int64) * truth.size + j)
+    i, j = codes // truth.size, codes % truth.size
+    tp = int((truth[i] == truth[j]).sum())
+    _ids, counts = np.unique(truth, return_counts=True)
+    total = int((counts * (counts - 1) // 2).sum())
+    p = tp / i.size if i.size else 0.0
+    r = tp / total if total else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0), total
 
 
-def _clean_rows(rows) -> list[dict]:
-    """What Splink and recordlinkage get: names folded (no accents, lower case, particles kept),
-    dates as ISO (partial or bad dates as null), phones as national digits, documents without
-    separators — the same cleaning Amparo starts from, so the comparison is about matching."""
-    out = []
-    for index, row in enumerate(rows):
-        cells = row.cells
-        d = n.parse_partial_date(cells.get("date_of_birth", ""))
-        dob = f"{d.year:04d}-{d.month:02d}-{d.day:02d}" if d and d.month and d.day else None
-        out.append(
-            {
-                "unique_id": index,
-                "given_names": n.fold(cells.get("given_names", "")) or None,
-                "first_surname": n.fold(cells.get("first_surname", "")) or None,
-                "second_surname": n.fold(cells.get("second_surname", "")) or None,
-                "dob": dob,
-                "sex": (cells.get("sex", "") or "").upper()[:1] or None,
-                "phone": n.phone_key(cells.get("phone", "")) or None,
-                "document_number": n.document_number(cells.get("document_number", "")) or None,
-                "municipality": n.fold(cells.get("municipality", "")) or None,
-                "nationality": cells.get("nationality") or None,
-            }
-        )
-    return out
+class PeakMemory:
+    """The peak of the summed proportional set size (PSS) of this process and its children
+    (Amparo's forked workers, DuckDB's threads live in-process), sampled every 50 ms: memory
+    shared copy-on-write between processes counts once."""
+
+    def __init__(self):
+        import threading
+
+        self.peak = 0
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop:
+            self.peak = max(self.peak, sum(_pss(pid) for pid in _tree(os.getpid())))
+            time.sleep(0.05)
+
+    def stop(self) -> float:
+        self._stop = True
+        self._thread.join()
+        return self.peak / 1e9
 
 
-def splink_latam(name, rows, truth, people) -> None:
+def _tree(pid: int) -> set[int]:
+    found = {pid}
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                for child in handle.read().split():
+                    found |= _tree(int(child))
+    except OSError:
+        pass
+    return found
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (load-independent)."""
+    self_, children = os.times()[:2], os.times()[2:4]
+    return sum(self_) + sum(children)
+
+
+def latam(generator: str, people: int, tool: str) -> None:
+    path = registry_file(generator, people)
+    name = f"{generator} {people // 1000}k"
+    memory = PeakMemory()
+    t, cpu = time.perf_counter(), cpu_seconds()
+    if tool == "amparo":
+        i, j, note = amparo_file(path)
+    elif tool == "splink":
+        i, j, note = splink_file(path, people)
+    else:
+        i, j, note = rl_file(path)
+    seconds, cpu = time.perf_counter() - t, cpu_seconds() - cpu
+    peak = memory.stop()
+    p, r, f, total = pair_f1(i, j, true_ids(path))
+    note = f"{note}; CPU {cpu:.1f} s; peak memory {peak:.2f} GB (PSS, all processes); load {os.getloadavg()[0]:.1f}"
+    ROWS.append({"dataset": name, "tool": tool, "precision": p, "recall": r, "f1": f, "seconds": seconds, "note": note})
+    print(f"{name:<14} {tool:<22} P={p:.4f} R={r:.4f} F1={f:.4f} time={seconds:8.1f}s {note}", flush=True)
+
+
+def amparo_file(path: Path):
+    """What `amparo dedupe --input` does, from the file to the clusters: read the columns,
+    encode, block, compare, score, cluster."""
+    from amparo.matching import columns
+
+    timings = {}
+    t = time.perf_counter()
+    table = files.read_table(path)
+    timings["read"] = time.perf_counter() - t
+    t = time.perf_counter()
+    records = columns.records(table)
+    del table
+    timings["encode"] = time.perf_counter() - t
+    result = batch.dedupe(records)
+    hit = result.probability >= 0.5
+    timings.update({k: v for k, v in result.timings.items() if k not in ("pairs", "encode")})
+    note = f"{result.i.size} candidate pairs; " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
+    return result.i[hit], result.j[hit], note
+
+
+def _clean_frame(path: Path):
+    """What Splink and recordlinkage get: the file read by pandas (pyarrow engine), and the same
+    cleaning Amparo starts from, applied once per distinct value (names folded, particles kept;
+    dates as ISO, partial or bad dates null; phones as their national number; documents
+    without separators; nationality as a code)."""
     import pandas as pd
+
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow")
+
+    def per_value(column: str, function):
+        values = raw[column].str.strip()
+        unique = pd.unique(values)
+        mapped = dict(zip(unique, (function(v) or None for v in unique), strict=True))
+        return values.map(mapped)
+
+    def iso(text: str):
+        d = n.parse_partial_date(text)
+        return f"{d.year:04d}-{d.month:02d}-{d.day:02d}" if d and d.month and d.day else None
+
+    return pd.DataFrame(
+        {
+            "unique_id": np.arange(len(raw)),
+            "given_names": per_value("given_names", n.fold),
+            "first_surname": per_value("first_surname", n.fold),
+            "second_surname": per_value("second_surname", n.fold),
+            "dob": per_value("date_of_birth", iso),
+            "sex": per_value("sex", lambda v: n.sex_code(v.replace("M", "F") if "H" in set(raw["sex"]) else v)),
+            "phone": per_value("phone", n.phone_key),
+            "document_number": per_value("document_number", n.document_number),
+            "municipality": per_value("municipality", n.fold),
+            "nationality": per_value("nationality", files.country),
+        }
+    )
+
+
+def splink_file(path: Path, people: int):
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     t = time.perf_counter()
-    df = pd.DataFrame(_clean_rows(rows))
+    df = _clean_frame(path)
+    read_and_clean = time.perf_counter() - t
+    t = time.perf_counter()
     settings = SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
@@ -281,28 +382,22 @@ def splink_latam(name, rows, truth, people) -> None:
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("first_surname", "dob"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("given_names", "phone"))
     predictions = linker.inference.predict(threshold_match_probability=0.5)
-    pairs_df = predictions.as_pandas_dataframe()
-    seconds = time.perf_counter() - t
-    pairs = {
-        (min(a, b), max(a, b))
-        for a, b in zip(pairs_df["unique_id_l"].astype(int), pairs_df["unique_id_r"].astype(int), strict=True)
-    }
-    report(
-        name,
-        "splink (duckdb)",
-        pairs,
-        truth,
-        seconds,
-        "blocking rules on two fields each; peak " + f"{rss_gb():.1f} GB",
+    predict = time.perf_counter() - t
+    t = time.perf_counter()
+    linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold_match_probability=0.5)
+    cluster = time.perf_counter() - t
+    pairs = predictions.as_pandas_dataframe()
+    note = (
+        f"read and clean {read_and_clean:.1f} s, train and predict {predict:.1f} s, clusters {cluster:.1f} s; "
+        "blocking rules on two fields each"
     )
+    return pairs["unique_id_l"].to_numpy(dtype=np.int64), pairs["unique_id_r"].to_numpy(dtype=np.int64), note
 
 
-def rl_latam(name, rows, truth) -> None:
-    import pandas as pd
+def rl_file(path: Path):
     import recordlinkage as rl
 
-    t = time.perf_counter()
-    df = pd.DataFrame(_clean_rows(rows)).set_index("unique_id")
+    df = _clean_frame(path).set_index("unique_id")
     indexer = rl.Index()
     indexer.block(["first_surname", "given_names"])
     indexer.block(["dob", "first_surname"])
@@ -321,21 +416,22 @@ def rl_latam(name, rows, truth) -> None:
     compare.exact("municipality", "municipality", label="place")
     features = compare.compute(candidates, df)
     matches = rl.ECMClassifier(binarize=0.5).fit_predict(features)
-    seconds = time.perf_counter() - t
-    pairs = {(min(a, b), max(a, b)) for a, b in matches}
-    report(name, "recordlinkage (ECM)", pairs, truth, seconds)
+    pairs = np.asarray(list(matches), dtype=np.int64).reshape(-1, 2)
+    return pairs[:, 0], pairs[:, 1], f"{len(candidates)} candidate pairs"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("dataset", choices=["febrl4", "febrl3", "latam"])
+    parser.add_argument("dataset", choices=["febrl4", "febrl3", *GENERATORS])
     parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--tool", choices=["amparo", "splink", "recordlinkage"], help="generated registries: one tool")
     parser.add_argument("--no-splink", action="store_true")
     parser.add_argument("--no-rl", action="store_true")
-    parser.add_argument("--no-amparo", action="store_true")
     args = parser.parse_args()
-    if args.dataset == "latam":
-        latam(args.people, not args.no_splink, not args.no_rl, not args.no_amparo)
+    if args.dataset in GENERATORS:
+        tools = [args.tool] if args.tool else ["amparo", "splink", "recordlinkage"]
+        for tool in tools:
+            latam(args.dataset, args.people, tool)
     else:
         febrl(args.dataset, not args.no_splink, not args.no_rl)
 

@@ -27,7 +27,7 @@ django.setup()
 
 import numpy as np  # noqa: E402
 
-from amparo.matching import batch, files  # noqa: E402
+from amparo.matching import batch, columns, files  # noqa: E402
 from amparo.matching.scoring import WEIGHTS_FILE  # noqa: E402
 
 
@@ -42,14 +42,15 @@ def main() -> None:
     matches, sizes = [], []
     for people in args.people:
         path = latam_file(people, args.seed)
-        rows = files.read_rows(path)
+        table = files.read_table(path)
+        size = table.n
         with open(path, encoding="utf-8") as handle:
             true_ids = np.array([int(r["true_id"]) for r in csv.DictReader(handle)])
-        result = batch.dedupe(files.records_of_rows(rows))
+        result = batch.dedupe(columns.records(table))
         for field, levels in result.levels.items():
             pooled.setdefault(field, []).append(levels)
         matches.append(true_ids[result.i] == true_ids[result.j])
-        sizes.append(np.full(result.i.size, len(rows)))
+        sizes.append(np.full(result.i.size, size))
         print(f"{people} records: {result.i.size} candidate pairs", flush=True)
     levels = {field: np.concatenate(parts) for field, parts in pooled.items()}
     model = batch.fit_weights(

@@ -111,7 +111,7 @@ def parse_row(row: Mapping[str, object], *, context: RowContext) -> ParsedRow:
     for key, value in row.items():
         if not key:
             continue
-        text = _text(value)
+        text = cell_text(value)
         if has_control_characters(text):
             # One NUL would fail the whole batch in PostgreSQL, others every XLSX export: removed.
             found = describe(text)
@@ -343,7 +343,7 @@ def _split_countries(text: str) -> list[str]:
     return parts
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     """A cell as text: spreadsheets give numbers and dates, CSV gives strings."""
     if value is None:
         return ""

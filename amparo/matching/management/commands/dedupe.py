@@ -6,14 +6,14 @@ of its cluster, 0 for a row alone)."""
 
 from __future__ import annotations
 
-import csv
 import sys
 import time
 
+import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
 from amparo.accounts import policy
-from amparo.matching import batch, files, services
+from amparo.matching import batch, columns, files, services
 from amparo.matching.features import Features
 from amparo.matching.scoring import Model, PairScore, default_model, review_threshold, score
 
@@ -43,25 +43,17 @@ class Command(BaseCommand):
     def _file(self, path: str, output: str, threshold: float, options) -> None:
         started = time.perf_counter()
         try:
-            rows = files.read_rows(path)
+            table = files.read_table(path)
         except files.UnreadableInput as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"read {len(rows)} rows from {path}")
-        records = files.records_of_rows(rows)
+        self.stdout.write(f"read {table.n} rows from {path}")
+        records = columns.records(table)
         result = batch.dedupe(records, threshold=threshold, estimate_model=options["estimate"])
         self._save_weights(result.model, options)
-        first_row_of: dict[int, int] = {}
-        for index, label in enumerate(result.cluster.tolist()):
-            first_row_of.setdefault(label, index)
-        with open(output, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["source_record_id", "cluster_id", "match_score"])
-            for index, row in enumerate(rows):
-                cluster = rows[first_row_of[int(result.cluster[index])]].source_record_id
-                writer.writerow([row.source_record_id, cluster, f"{result.best[index]:.4f}"])
-        clusters = len(set(result.cluster.tolist()))
+        files.write_clusters(output, table.source_ids(), result.cluster, result.best)
+        clusters = int(np.unique(result.cluster).size)
         self.stdout.write(
-            f"wrote {len(rows)} rows, {clusters} clusters ({len(rows) - clusters} rows are duplicates) "
+            f"wrote {table.n} rows, {clusters} clusters ({table.n - clusters} rows are duplicates) "
             f"to {output} in {time.perf_counter() - started:.1f}s"
         )
 
