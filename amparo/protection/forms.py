@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from amparo.core.forms import QuickRadioSelect
 from amparo.protection.codes import Answer, AnswerKind, AsylumWish, ServiceKind, Urgency
 from amparo.protection.models import Indicator
 from amparo.protection.sharing import DEFAULT_SHARED_FIELDS, SHAREABLE_FIELDS
@@ -16,7 +17,7 @@ class ScreeningForm(forms.Form):
         label=_("Does the person wish to seek asylum? (their decision; record what they say)"),
         choices=AsylumWish.choices,
         initial=AsylumWish.NOT_ASKED,
-        widget=forms.RadioSelect,
+        widget=QuickRadioSelect,
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -37,7 +38,7 @@ class ScreeningForm(forms.Form):
                     choices=Answer.choices,
                     initial=Answer.UNKNOWN,
                     required=False,
-                    widget=forms.RadioSelect(attrs={"class": "inline-choices"}),
+                    widget=QuickRadioSelect(attrs={"class": "inline-choices"}),
                 )
             field.indicator = ind
             self.fields[f"q_{ind.code}"] = field
