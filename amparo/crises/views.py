@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction
-from amparo.crises import cap, charts, geo, queries
+from amparo.crises import cap, charts, geo, map_layer, queries
 from amparo.crises.access import (
     can_change_crisis,
     can_manage_crises,
@@ -201,13 +201,25 @@ def crisis_summary(request, pk: int):
 
 @login_required
 def crisis_points(request, pk: int):
-    """Compact JSON for the map: {"statuses": [...], "points": [[lat, lon, status index, id], ...]}."""
+    """The map's people layer for the view `?z=zoom&bbox=west,south,east,north`: clusters
+    counted by the server, and the people of the sparse cells (map_layer.people_in_view)."""
     crisis = _crisis(request, pk)
-    points = queries.map_points(request.user, crisis)
+    if not policy.principal_for(request.user).sees_names:
+        raise PermissionDenied
+    try:
+        view = map_layer.View.parse(request.GET.get("z"), request.GET.get("bbox"))
+    except map_layer.BadView as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    layer = map_layer.people_in_view(request.user, crisis, view)
     audit.record(
-        request.user, AuditAction.VIEW, crisis, request=request, summary="map of affected people", count=len(points)
+        request.user,
+        AuditAction.VIEW,
+        crisis,
+        request=request,
+        summary="map of affected people",
+        count=len(layer["points"]),
     )
-    return JsonResponse({"statuses": list(WelfareCode.values), "points": points})
+    return JsonResponse(layer)
 
 
 @login_required

@@ -50,7 +50,9 @@ def test_officer_draws_an_area_and_sees_the_affected_count(
     page.click("button[type=submit]:has-text('Open the crisis')")
     page.wait_for_selector("[data-count=affected]")
     assert page.locator("[data-count=affected]").inner_text().strip() == "4"
-    page.wait_for_selector("#crisis-map[data-point-count='4']", state="attached")
+    # the map asks the server for the people in view: four sparse people, each a point
+    page.wait_for_selector("#crisis-map[data-total='4']", state="attached")
+    assert page.locator("#crisis-map").get_attribute("data-point-count") == "4"
     page.screenshot(path=str(output_dir / "dashboard.png"), full_page=True)
     crisis = Crisis.objects.get()
     assert sorted(crisis.areas.values_list("kind", flat=True)) == ["circle", "polygon"]

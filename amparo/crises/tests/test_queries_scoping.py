@@ -56,11 +56,3 @@ def test_accounted_for_over_time_rises_with_changes(scene):
     world, crisis, *_ = scene
     points = queries.accounted_over_time(world["officer"], crisis)
     assert points and points[-1][1] == 1 and points[0][1] in (0, 1)
-
-
-def test_map_points_are_compact_and_scoped(scene):
-    world, crisis, own, own_hn, theirs = scene
-    points = queries.map_points(world["officer"], crisis)
-    assert sorted(p[3] for p in points) == sorted([own.pk, own_hn.pk])
-    assert all(len(p) == 4 for p in points)
-    assert queries.map_points(world["ngo_worker"], crisis) == []

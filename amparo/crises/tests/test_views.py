@@ -59,11 +59,14 @@ def test_affected_list_denied_to_analysts(client, scene):
 
 def test_points_endpoint_is_scoped(client, scene):
     world, crisis, own, theirs = scene
+    url = reverse("crises:crisis_points", args=[crisis.pk]) + "?z=8&bbox=-100,15,-97,18"
     login(client, world["officer"])
-    data = client.get(reverse("crises:crisis_points", args=[crisis.pk])).json()
-    assert [p[3] for p in data["points"]] == [own.pk] and data["statuses"][0] == "unknown"
+    data = client.get(url).json()
+    assert [p[3] for p in data["points"]] == [own.pk] and data["statuses"][0] == "unknown" and data["total"] == 1
     login(client, world["ngo_worker"])
-    assert client.get(reverse("crises:crisis_points", args=[crisis.pk])).json()["points"] == []
+    assert client.get(url).json()["total"] == 0
+    login(client, world["analyst"])  # aggregates only: no map of people
+    assert client.get(url).status_code == 403
 
 
 def test_export_is_scoped_and_audited(client, scene):

@@ -1,6 +1,7 @@
 // Crisis maps: an offline base map (Natural Earth outlines, or tiles when a tile URL is set), a
-// small drawing control (polygon, circle) for the crisis form, and the dashboard's clustered
-// people. No inline scripts (CSP): everything comes from data-* attributes.
+// small drawing control (polygon, circle) for the crisis form, and the dashboard's people, clustered
+// by the server for the view. No inline scripts (CSP): everything comes from data-* attributes;
+// styles set from script go through the CSSOM (allowed by the style-src policy).
 (function () {
   "use strict";
 
@@ -174,34 +175,94 @@
     });
   }
 
-  // --- Dashboard ------------------------------------------------------------------------------
+  // --- Dashboard: the people in view, clustered by the server ---------------------------------
+  // The map asks for what it shows (zoom and bounds) each time it settles, and draws the
+  // clusters (a disc sized by its count, coloured by the share of each welfare status) and the
+  // people of sparse places (a dot that opens their welfare page). See crises/map_layer.py.
+  function statusColours(codes) {
+    const probe = document.createElement("span");
+    probe.hidden = true;
+    document.body.appendChild(probe);
+    const colours = codes.map((code) => {
+      probe.className = "wf-dot wf-" + code;
+      return getComputedStyle(probe).backgroundColor;
+    });
+    probe.remove();
+    return colours;
+  }
+
+  function clusterIcon(count, byStatus, colours) {
+    const disc = document.createElement("div");
+    disc.className = "wf-cluster";
+    const size = Math.round(Math.min(64, 26 + 6 * Math.log10(count)));
+    disc.style.width = disc.style.height = size + "px";
+    let from = 0;
+    const stops = [];
+    byStatus.forEach((n, k) => {
+      if (!n) return;
+      const to = from + (100 * n) / count;
+      stops.push(colours[k] + " " + from.toFixed(2) + "% " + to.toFixed(2) + "%");
+      from = to;
+    });
+    disc.style.background = "conic-gradient(" + stops.join(", ") + ")";
+    const label = document.createElement("span");
+    label.textContent = count >= 10000 ? Math.round(count / 1000) + "k" : count >= 1000 ? (count / 1000).toFixed(1) + "k" : String(count);
+    disc.appendChild(label);
+    return L.divIcon({ html: disc, className: "", iconSize: [size, size] });
+  }
+
   function setupDashboard(el) {
     const map = baseMap(el);
     if (el.dataset.areas) drawAreas(map, el.dataset.areas, AREA_STYLE).catch(() => {});
-    if (!el.dataset.points || !L.markerClusterGroup) return;
-    const clusters = L.markerClusterGroup({ chunkedLoading: true, chunkInterval: 150, showCoverageOnHover: false });
-    map.addLayer(clusters);
+    if (!el.dataset.points) return;
+    const layer = L.layerGroup().addTo(map);
     const welfareUrl = el.dataset.welfareUrl;
-    fetch(el.dataset.points, { credentials: "same-origin" })
-      .then((r) => r.json())
-      .then((data) => {
-        const icons = data.statuses.map((code) => L.divIcon({ className: "wf-dot wf-" + code, iconSize: [12, 12] }));
-        const markers = new Array(data.points.length);
-        for (let i = 0; i < data.points.length; i++) {
-          const p = data.points[i];
-          const marker = L.marker([p[0], p[1]], { icon: icons[p[2]], keyboard: false });
-          marker.personId = p[3];
-          markers[i] = marker;
-        }
-        clusters.on("click", (e) => {
-          if (e.layer.personId) window.location.href = welfareUrl.replace("/0/", "/" + e.layer.personId + "/");
+    let colours = null;
+    let icons = null;
+    let controller = null;
+    let timer = null;
+
+    function load() {
+      const b = map.getBounds().pad(0.25);
+      const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(4)).join(",");
+      if (controller) controller.abort();
+      controller = new AbortController();
+      el.dataset.loading = "1";
+      fetch(el.dataset.points + "?z=" + map.getZoom() + "&bbox=" + bbox, { credentials: "same-origin", signal: controller.signal })
+        .then((r) => r.json())
+        .then((data) => {
+          if (!colours) {
+            colours = statusColours(data.statuses);
+            icons = data.statuses.map((code) => L.divIcon({ className: "wf-dot wf-" + code, iconSize: [12, 12] }));
+          }
+          layer.clearLayers();
+          data.clusters.forEach(([lat, lon, count, byStatus]) => {
+            L.marker([lat, lon], { icon: clusterIcon(count, byStatus, colours), keyboard: false })
+              .on("click", () => map.setView([lat, lon], Math.min(map.getZoom() + 2, map.getMaxZoom())))
+              .addTo(layer);
+          });
+          data.points.forEach(([lat, lon, status, personId]) => {
+            L.marker([lat, lon], { icon: icons[status], keyboard: false })
+              .on("click", () => {
+                window.location.href = welfareUrl.replace("/0/", "/" + personId + "/");
+              })
+              .addTo(layer);
+          });
+          el.dataset.pointCount = String(data.points.length);
+          el.dataset.clusterCount = String(data.clusters.length);
+          el.dataset.total = String(data.total);
+          delete el.dataset.loading;
+        })
+        .catch((error) => {
+          if (error.name !== "AbortError") el.dataset.error = String(error);
         });
-        clusters.addLayers(markers);
-        el.dataset.pointCount = String(data.points.length);
-      })
-      .catch((error) => {
-        el.dataset.error = String(error);
-      });
+    }
+
+    map.on("moveend", () => {
+      clearTimeout(timer);
+      timer = setTimeout(load, 150);
+    });
+    load();
   }
 
   document.addEventListener("DOMContentLoaded", () => {
