@@ -29,15 +29,19 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.conf import settings
 
+from amparo.core.text import clean_text, has_control_characters
 from amparo.matching import features as feat
 from amparo.registry.columns import ALL_COLUMNS, column_for_header
 from amparo.registry.importing import vocabulary
-from amparo.registry.importing.files import UnreadableFile, open_table
+from amparo.registry.importing.files import MAX_LINE, UnreadableFile, open_table
 from amparo.registry.importing.rows import cell_text
 
 # What str.strip() removes (Python's whitespace), for stripping cells in bulk the same way.
 _WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+# amparo.core.text.CONTROL_CHARACTERS for pyarrow's RE2 (UTF-8 strings cannot hold surrogates)
+_CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{fffe}\x{ffff}]"
 _SPLIT_COUNTRIES = re.compile(r"\s*[;/|,]\s*|\s+y\s+", re.IGNORECASE)
 
 
@@ -97,7 +101,7 @@ def read_rows(path: str | Path) -> list[InputRow]:
     for number, cells in table.rows:
         record: dict[str, str] = {}
         for column, value in zip(columns, cells, strict=False):
-            text = cell_text(value)
+            text = _cell(value)
             if column and text:
                 record[column] = text
         record = _read_cells(record)
@@ -204,7 +208,11 @@ def _read_csv_columns(path: Path, table, width: int) -> tuple[list[pa.Array], np
             quoted_strings_can_be_null=False,
         ),
     )
+    if frame.num_rows > settings.IMPORT_MAX_ROWS:
+        raise pa.ArrowInvalid("too many rows: the row reader says so as the import does")
     cells = [frame.column(name).combine_chunks() for name in names]
+    if max((pc.max(pc.utf8_length(c)).as_py() or 0 for c in cells), default=0) > MAX_LINE:
+        raise pa.ArrowInvalid("a cell longer than a line may be: the row reader says so as the import does")
     return cells, np.arange(frame.num_rows, dtype=np.int64) + 2
 
 
@@ -222,7 +230,7 @@ def _from_rows(rows: Iterator[tuple[int, list]], columns: list[str | None]) -> F
         cells = list(cells)[: len(columns)]
         cells += [None] * (len(columns) - len(cells))
         for k, value in enumerate(cells):
-            lists[k].append(cell_text(value))
+            lists[k].append(_cell(value))
     return _from_cells([pa.array(x, type=pa.string()) for x in lists], np.asarray(numbers, dtype=np.int64), columns)
 
 
@@ -250,10 +258,18 @@ def _from_cells(cells: list[pa.Array], numbers: np.ndarray, columns: list[str | 
     return FileTable(columns=out, numbers=numbers)
 
 
+def _cell(value) -> str:
+    """A cell as the import reads it (rows.parse_row): as text, without control characters."""
+    text = cell_text(value)
+    return clean_text(text).strip() if has_control_characters(text) else text
+
+
 def _clean(values: pa.Array) -> pa.Array:
-    """cell_text of CSV strings, in bulk: stripped, an export's formula neutralisation undone."""
+    """_cell of CSV strings, in bulk: stripped, an export's formula neutralisation undone,
+    control characters removed (then stripped again)."""
     values = pc.utf8_trim(values, _WHITESPACE)
-    return pc.replace_substring_regex(values, r"^'([=+\-@])", r"\1")
+    values = pc.replace_substring_regex(values, r"^'([=+\-@])", r"\1")
+    return pc.utf8_trim(pc.replace_substring_regex(values, _CONTROL_CHARACTERS, ""), _WHITESPACE)
 
 
 def write_clusters(path: str | Path, source_ids: pa.Array, cluster: np.ndarray, best: np.ndarray) -> None:

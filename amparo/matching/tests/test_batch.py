@@ -337,22 +337,24 @@ def test_the_columnar_reader_reads_a_csv_as_the_row_reader_does(tmp_path):
 
     path = tmp_path / "people.csv"
     text = (
-        "\ufeff\r\n  \r\nID;Nombres;Apellido paterno;Fecha de nacimiento;Nacionalidad;Nombres\r\n"
+        "\ufeff\r\n  \r\nID;Nombres;Apellido paterno;Fecha de nacimiento;Nacionalidad;Nombre\r\n"
         '1;"Ana ""la Güera""";Ruiz;1990;hondureña;\r\n'
         ";;;;;\r\n"  # an empty row: left out, numbers kept
         '\r\n;"José\r\nLuis";"Soto; Paz";12/03/1988;MX;Pepe\r\n'
-        "3;  María  ;López;;Guatemala;\r\n\r\n\r\n"
+        "3;  María  ;López;;Guatemala;\r\n"
+        "4;Ro\x00sa\x0b ;\x00;\x1f1990\x7f;HN;\r\n\r\n\r\n"  # control characters, removed as the import does
     )
     path.write_bytes(text.encode("utf-8"))
     rows = files.read_rows(path)
     table = files.read_table(path)
     assert table.read_by == "columns"
-    assert table.numbers.tolist() == [r.number for r in rows] == [2, 5, 6]
-    assert table.source_ids().to_pylist() == ["1", "row-5", "3"]
+    assert table.numbers.tolist() == [r.number for r in rows] == [2, 5, 6, 7]
+    assert table.source_ids().to_pylist() == ["1", "row-5", "3", "4"]
     for name in ("given_names", "first_surname", "date_of_birth", "nationality"):
         assert table.column(name).to_pylist() == [r.cells.get(name, "") for r in rows], name
-    assert table.column("given_names").to_pylist() == ['Ana "la Güera"', "Pepe", "María"]
-    assert table.column("nationality").to_pylist() == ["HN", "MX", "GT"]
+    assert table.column("given_names").to_pylist() == ['Ana "la Güera"', "Pepe", "María", "Rosa"]
+    assert table.column("nationality").to_pylist() == ["HN", "MX", "GT", "HN"]
+    assert table.column("date_of_birth").to_pylist()[-1] == "1990" and table.column("first_surname").to_pylist()[-1] == ""
     # a row with a missing cell: read row by row, the same way
     path.write_bytes("given_names,first_surname,phone\nAna,Ruiz\nJosé,Soto,5512345678\n".encode("cp1252"))
     table = files.read_table(path)
