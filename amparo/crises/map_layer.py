@@ -10,7 +10,8 @@ their welfare page. The payload is bounded by the number of cells in view (at mo
 not by the number of people.
 
 Scoped like every list of names: the rows come from `queries.welfare_rows` (the people the user
-may see by name), so a cluster counts only them.
+may see by name) whose exact position the user may read (`registry.access.exact_position_q`), so a
+cluster counts only them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from django.db.models.functions import Floor
 from amparo.crises import queries
 from amparo.crises.codes import WelfareCode
 from amparo.crises.models import Crisis
+from amparo.registry.access import exact_position_q
+from amparo.registry.models import Person
 
 CELL_PIXELS = 64  # a cluster stands for this many screen pixels square
 SINGLE_UP_TO = 5  # cells with this many people or fewer are sent as the people themselves
@@ -77,6 +80,9 @@ def people_in_view(user, crisis: Crisis, view: View) -> dict:
     index = {code: k for k, code in enumerate(statuses)}
     size = view.cell_degrees()
     rows = queries.welfare_rows(user, crisis).filter(
+        # Only the people whose exact position the user may read (never through an enforcement
+        # seat): a cluster's mean position and count would locate the others too.
+        person__in=Person.objects.filter(exact_position_q(user)).values("pk"),
         person__latitude__gte=view.south,
         person__latitude__lte=view.north,
         person__longitude__gte=view.west,
