@@ -11,12 +11,14 @@ class MessagingConfig(AppConfig):
         from amparo.accounts.policy import NAMING_ROLES
         from amparo.core import ui
         from amparo.messaging import access  # noqa: F401  (registers the access rules)
+        from amparo.messaging.queries import person_panel
         from amparo.messaging.retention import register as register_retention
 
         register_retention()
 
         ui.add_nav("messaging:broadcast_list", _("Communication"), roles=NAMING_ROLES, order=40)
         ui.add_home_card("messaging/_home_card.html", roles=NAMING_ROLES, order=40)
+        ui.add_person_panel("messaging/_person_panel.html", roles=NAMING_ROLES, order=35, context=person_panel)
 
     # --- merging two person records (called by the matching app, inside its transaction) ---------
     def merge_person(self, *, survivor, merged, actor) -> dict:

@@ -8,7 +8,7 @@ from django.conf import settings
 from amparo.env import env_int, env_str
 
 _DEFAULTS = {
-    "MESSAGING_LEASE_S": lambda: env_int("AMPARO_MESSAGING_LEASE_S", 60),
+    "MESSAGING_LEASE_S": lambda: float(env_str("AMPARO_MESSAGING_LEASE_S", "5")),
     "MESSAGING_BATCH": lambda: env_int("AMPARO_MESSAGING_BATCH", 50),
     "MESSAGING_SEND_GROUP": lambda: env_int("AMPARO_MESSAGING_SEND_GROUP", 10),
     "MESSAGING_MAX_ATTEMPTS": lambda: env_int("AMPARO_MESSAGING_MAX_ATTEMPTS", 8),

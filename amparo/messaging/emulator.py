@@ -9,6 +9,7 @@ answers, dropped connections), once, in sequence, or at random ("storm").
         emu.storm(0.3, seed=1)                  # 30% of requests fail with 5xx or 429
         emu.accepted()                          # the log: what a provider would have sent
         emu.duplicates()                        # messages accepted more than once (must be [])
+        emu.refuse_lookups = 501                # GET Messages.json answers 501 (or 403: no permission)
 
 It also builds the signed webhooks a provider would send back (`status_callbacks`, `inbound`),
 so tests post them to Amparo with the Django test client. Nothing here talks to the internet.
@@ -77,6 +78,9 @@ class ProviderEmulator:
         self._faults: deque[Fault] = deque()
         self._storm: tuple[float, random.Random, tuple[str, ...]] | None = None
         self.permanent_failures: dict[str, int] = {}  # number -> Twilio error code
+        # Answer every message lookup (GET Messages.json) with this status: 403 as for an API key
+        # without list permission, 501 as a provider that does not implement listing.
+        self.refuse_lookups: int | None = None
         self.requests = Counter()  # answers given, by status code or fault
         self._server = _Server((host, port), self._handler())
         self._server.daemon_threads = True
@@ -266,6 +270,10 @@ class ProviderEmulator:
                     return self._reply(404, {"error": "not found"})
                 if not self._twilio_auth(match.group("sid")):
                     return None
+                if emulator.refuse_lookups is not None:
+                    status = emulator.refuse_lookups
+                    code = 20403 if status == 403 else 20000 + status
+                    return self._reply(status, _twilio_error(code, "Listing messages is not allowed", status))
                 to = parse_qs(parts.query).get("To", [""])[0]
                 items = [m for m in emulator.accepted() if m.api == "twilio" and (not to or m.to == to)]
                 items.reverse()

@@ -97,7 +97,10 @@ class Channel(models.Model):
         help_text=_("for SMS channels; a template's own choice wins"),
     )
     rate_per_second = models.FloatField(_("messages per second"), default=10.0)
-    next_slot_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The channel's next free sending slot, as Unix time: workers reserve slots by moving it on in
+    # one UPDATE … RETURNING (dispatch.reserve_slots), a number so the arithmetic is the same SQL
+    # on SQLite and PostgreSQL.
+    next_slot = models.FloatField(default=0.0, editable=False)
     webhook_key = models.SlugField(max_length=40, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -246,6 +249,9 @@ class MessageStatus(models.TextChoices):
     READ = "read", _("Read")
     FAILED = "failed", pgettext_lazy("message status", "Failed")
     CANCELLED = "cancelled", _("Cancelled")
+    # An attempt may have reached the provider and nobody can tell (a crash or timeout, and the
+    # provider cannot be asked or has no idempotency): never resent automatically, staff decide.
+    UNCERTAIN = "uncertain", _("Uncertain: may have been delivered")
 
 
 # How far along a message is: a receipt never moves it backwards (callbacks arrive out of order).
@@ -253,6 +259,7 @@ STATUS_RANK = {
     MessageStatus.QUEUED: 0,
     MessageStatus.CLAIMED: 1,
     MessageStatus.SENDING: 2,
+    MessageStatus.UNCERTAIN: 2,  # any receipt from the provider settles it
     MessageStatus.SENT: 3,
     MessageStatus.DELIVERED: 4,
     MessageStatus.READ: 5,
@@ -323,6 +330,21 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_address} ({self.status})"
+
+    @property
+    def uncertain_reason(self) -> str:
+        """Why nobody knows whether an uncertain message arrived, in words for staff."""
+        return str(UNCERTAIN_REASONS.get(self.error_code, UNCERTAIN_REASONS[""]))
+
+
+UNCERTAIN_REASONS = {
+    "lookup_refused": _("the provider would not say whether it received it"),
+    "uncertain": _("this provider cannot recognise a message sent twice, so it was not sent again"),
+    "max_attempts": _("every attempt was used, and the last one may have reached the provider"),
+    "timeout": _("the provider did not answer in time"),
+    "dropped": _("the connection broke while the message was being sent"),
+    "": _("the last attempt may have reached the provider"),
+}
 
 
 class InboundStatus(models.TextChoices):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction, Role
@@ -17,6 +18,7 @@ from amparo.messaging.models import (
     Broadcast,
     BroadcastStatus,
     Channel,
+    Message,
     MessageStatus,
     SmsAlphabet,
     Template,
@@ -32,6 +34,10 @@ CHANNEL_ADMIN_ROLES = frozenset({Role.ORG_ADMIN})
 
 class BroadcastRefused(Exception):
     """A broadcast cannot move on (wrong state, nobody reachable…); the message says why."""
+
+
+class DecisionRefused(Exception):
+    """A decision about an uncertain message that no longer applies; the message says why."""
 
 
 def can_send(user, organization_id: int) -> bool:
@@ -139,7 +145,7 @@ def save_channel(*, actor, organization: Organization, channel: Channel | None =
         raise PermissionDenied
     for name, value in fields.items():
         setattr(channel, name, value)
-    channel.full_clean(exclude=["organization", "webhook_key", "next_slot_at"])
+    channel.full_clean(exclude=["organization", "webhook_key", "next_slot"])
     channel.save()
     audit.record(
         principal, AuditAction.CREATE if created else AuditAction.UPDATE, channel, organization=organization,
@@ -255,10 +261,47 @@ def approve_broadcast(*, actor, broadcast: Broadcast, request=None) -> Broadcast
     return broadcast
 
 
+def nobody_reason(preview: dict) -> str:
+    """Why a broadcast would reach nobody, in words (the refusal and the preview say it)."""
+    unreachable = preview.get("unreachable") or {}
+    counts = [
+        (reason, unreachable.get(reason, 0)) for reason in ("no_consent", "no_contact", "no_channel", "no_language")
+    ]
+    parts = [_unreachable_phrase(reason, n) for reason, n in counts if n]
+    if not parts:
+        return _("Nobody can be reached: nobody you may see matches this audience.")
+    return _("Nobody can be reached: %(reasons)s.") % {"reasons": "; ".join(parts)}
+
+
+def _unreachable_phrase(reason: str, n: int) -> str:
+    phrases = {
+        "no_consent": ngettext(
+            "%(n)s person has not consented to crisis alerts",
+            "%(n)s people have not consented to crisis alerts",
+            n,
+        ),
+        "no_contact": ngettext("%(n)s person has no phone or e-mail", "%(n)s people have no phone or e-mail", n),
+        "no_channel": ngettext(
+            "%(n)s person has contacts that no configured channel serves",
+            "%(n)s people have contacts that no configured channel serves",
+            n,
+        ),
+        "no_language": ngettext(
+            "%(n)s person has no text of the template in a language they read",
+            "%(n)s people have no text of the template in a language they read",
+            n,
+        ),
+    }
+    return phrases[reason] % {"n": n}
+
+
 def _queue(principal, broadcast: Broadcast, *, request=None) -> int:
     """Fill the outbox: plan again (consent may have changed since the preview), then one
-    bulk insert. Dispatch starts when the transaction commits."""
+    bulk insert. Dispatch starts when the transaction commits. A broadcast that would reach
+    nobody is refused (the caller's transaction rolls back): it is never marked sent."""
     plan = plan_broadcast(principal, broadcast)
+    if not plan.rows:
+        raise BroadcastRefused(nobody_reason(plan.summary()))
     rows = outbox_rows(broadcast, plan)
     count = write_outbox(rows)
     broadcast.preview = {**plan.summary(), "sms": broadcast.preview.get("sms", {}), "sms_parts_queued": sms_parts(rows)}
@@ -299,3 +342,51 @@ def settle_broadcast(broadcast: Broadcast) -> None:
     if broadcast.status == BroadcastStatus.SENDING and not broadcast.messages.open().exists():
         Broadcast.objects.filter(pk=broadcast.pk, status=BroadcastStatus.SENDING).update(status=BroadcastStatus.SENT)
         broadcast.status = BroadcastStatus.SENT
+
+
+# --- messages whose fate is unknown -------------------------------------------------------------
+
+UNCERTAIN_DECISIONS = ("resend", "delivered", "not_delivered")
+
+
+@transaction.atomic
+def decide_uncertain(*, actor, message: Message, decision: str, request=None) -> Message:
+    """Staff settle a message that may have been delivered (a crash or timeout mid-request, and
+    the provider cannot be asked): `resend` (the person may get it twice; staff accept that),
+    `delivered` (e.g. confirmed in the provider's console, or by the person) or `not_delivered`.
+    Only an uncertain message can be decided, once."""
+    from amparo.messaging.dispatch import HISTORY_LIMIT
+
+    principal = policy.principal_for(actor)
+    policy.require(can_send(principal, message.organization_id), _("You may not decide about these messages."))
+    if decision not in UNCERTAIN_DECISIONS:
+        raise ValidationError(_("Unknown decision: %(d)s") % {"d": decision})
+    now = timezone.now()
+    entry = {"at": now.isoformat(), "kind": message.kind, "code": f"staff_{decision}", "detail": principal.label}
+    fields = {"history": (list(message.history or []) + [entry])[-HISTORY_LIMIT:], "uncertain": False}
+    if decision == "resend":
+        fields.update(
+            status=MessageStatus.QUEUED, attempts=0, next_attempt_at=now, claimed_by="", error_code="",
+            error_detail="", failed_at=None,
+        )  # fmt: skip
+    elif decision == "delivered":
+        fields.update(status=MessageStatus.DELIVERED, delivered_at=now, sent_at=message.last_attempt_at or now)
+    else:
+        fields.update(status=MessageStatus.FAILED, failed_at=now, error_code="not_delivered", error_detail="")
+    if not Message.objects.filter(pk=message.pk, status=MessageStatus.UNCERTAIN).update(**fields):
+        raise DecisionRefused(_("This message is no longer uncertain: it was decided or reported meanwhile."))
+    previous = message.error_code
+    message.refresh_from_db()
+    audit.record(
+        principal, AuditAction.UPDATE, message, request=request, organization=message.organization_id,
+        summary=f"uncertain message decided: {decision}", decision=decision, previous_error=previous,
+    )  # fmt: skip
+    if decision == "delivered" and message.crisis_id:
+        from amparo.messaging import crisis_link
+
+        crisis_link.mark_contacted(crisis=message.crisis, person=message.person, at=now)
+    if decision == "resend":
+        from amparo.messaging.tasks import schedule_dispatch
+
+        transaction.on_commit(lambda: schedule_dispatch(parallel=1))
+    return message

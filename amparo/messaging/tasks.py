@@ -44,7 +44,7 @@ def dispatch_outbox(budget_s: float | None = None) -> dict:
         due = dispatch.next_due()
         if due is not None:
             _reschedule(successor.id, max(due, timezone.now()))
-    return {k: v for k, v in vars(stats).items() if k != "errors"}
+    return stats.counts()
 
 
 def schedule_dispatch(*, parallel: int | None = None) -> None:

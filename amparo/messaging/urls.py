@@ -10,6 +10,7 @@ urlpatterns = [
     path("broadcasts/<int:pk>/confirm/", views.broadcast_confirm, name="broadcast_confirm"),
     path("broadcasts/<int:pk>/approve/", views.broadcast_approve, name="broadcast_approve"),
     path("broadcasts/<int:pk>/cancel/", views.broadcast_cancel, name="broadcast_cancel"),
+    path("messages/<int:pk>/decide/", views.message_decide, name="message_decide"),
     path("templates/", views.template_list, name="template_list"),
     path("templates/new/", views.template_edit, name="template_new"),
     path("templates/<int:pk>/", views.template_edit, name="template_edit"),

@@ -10,7 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from amparo.accounts import audit, policy
@@ -125,6 +128,7 @@ def broadcast_detail(request, pk: int):
     by_channel = dict(broadcast.messages.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     replied = broadcast.messages.filter(replied_at__isnull=False).count()
     failures = broadcast.messages.filter(status=MessageStatus.FAILED).select_related("person")[:50]
+    uncertain = list(broadcast.messages.filter(status=MessageStatus.UNCERTAIN).select_related("person")[:50])
     preview = broadcast.preview or {}
     context = {
         "broadcast": broadcast,
@@ -142,14 +146,16 @@ def broadcast_detail(request, pk: int):
         "by_channel": _channel_counts(by_channel),
         "replied": replied,
         "failures": failures,
+        "uncertain": uncertain,
+        "nobody_reason": services.nobody_reason(preview) if not preview.get("reachable") else "",
         "can_send": services.can_send(request.user, broadcast.organization_id),
         "can_approve": services.can_approve(request.user, broadcast.organization_id)
         and request.user.pk != broadcast.confirmed_by_id,
     }
-    if failures:
+    if failures or uncertain:
         audit.record_many(
-            request.user, AuditAction.VIEW, Message, [m.pk for m in failures], request=request,
-            summary=f"failed messages of broadcast {broadcast.pk}",
+            request.user, AuditAction.VIEW, Message, [m.pk for m in [*failures, *uncertain]], request=request,
+            summary=f"failed and uncertain messages of broadcast {broadcast.pk}",
         )  # fmt: skip
     return render(request, "messaging/broadcast_detail.html", context)
 
@@ -284,6 +290,38 @@ def broadcast_approve(request, pk: int):
 @require_POST
 def broadcast_cancel(request, pk: int):
     return _transition(request, pk, services.cancel_broadcast)
+
+
+DECIDED = {
+    "resend": gettext_lazy("The message will be sent again."),
+    "delivered": gettext_lazy("Recorded as delivered."),
+    "not_delivered": gettext_lazy("Recorded as not delivered."),
+}
+
+
+@login_required
+@require_POST
+def message_decide(request, pk: int):
+    """Staff settle a message whose fate is unknown (see services.decide_uncertain)."""
+    _principal(request)
+    message = policy.get_visible_or_404(request.user, Message, pk=pk)
+    decision = request.POST.get("decision", "")
+    try:
+        services.decide_uncertain(actor=request.user, message=message, decision=decision, request=request)
+    except services.DecisionRefused as exc:
+        flash.error(request, str(exc))
+    except ValidationError as exc:
+        flash.error(request, " ".join(exc.messages))
+    else:
+        flash.success(request, str(DECIDED[decision]))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = (
+            reverse("messaging:broadcast_detail", args=[message.broadcast_id])
+            if message.broadcast_id
+            else reverse("registry:person_detail", args=[message.person_id])
+        )
+    return redirect(back)
 
 
 # --- templates ----------------------------------------------------------------------------------

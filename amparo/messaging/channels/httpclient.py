@@ -110,3 +110,16 @@ def raise_for_status(resp: Response, code: str = "", detail: str = "") -> None:
     if resp.status in (401, 403):
         raise SendError(code or "auth", f"the provider refused our credentials: {detail}", transient=True)
     raise SendError(code, detail, transient=False)
+
+
+def raise_for_lookup(resp: Response, code: str = "", detail: str = "") -> None:
+    """For a lookup ("did you accept this message?"): a provider that refuses to answer (403: no
+    permission to list, 404/405, 501: not implemented, other 4xx) will not answer on a retry
+    either, so that is permanent; 401 (a rotated credential), 408, 429 and other 5xx are retried."""
+    if resp.status < 400:
+        return
+    if resp.status == 501 or (400 <= resp.status < 500 and resp.status not in (401, 408, 429)):
+        code = code or str(resp.status)
+        detail = detail or resp.body[:200].decode("utf-8", "replace")
+        raise SendError(code, detail, transient=False)
+    raise_for_status(resp, code=code, detail=detail)

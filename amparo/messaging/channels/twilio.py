@@ -96,8 +96,10 @@ class TwilioAdapter(ChannelAdapter):
         resp = httpclient.request(
             "GET", f"{self._messages_url}?{query}", headers={**self._auth()}, timeout=self.timeout
         )
-        httpclient.raise_for_status(resp)
-        for item in resp.json().get("messages", []):
+        payload = resp.json()
+        data = payload if isinstance(payload, dict) else {}
+        httpclient.raise_for_lookup(resp, code=str(data.get("code") or ""), detail=str(data.get("message") or ""))
+        for item in data.get("messages", []):
             try:
                 created = parsedate_to_datetime(item.get("date_created") or "")
             except (TypeError, ValueError):

@@ -179,3 +179,33 @@ def welfare_of(crisis, person):
     from amparo.crises.models import WelfareStatus
 
     return WelfareStatus.objects.get(crisis=crisis, person=person)
+
+
+def bulk_people(organization, n: int, *, subdivision: str = "MX-GRO", phone_base: int = 20000000) -> list:
+    """n people with a phone and crisis-alert consent, inserted in bulk (tests that need many
+    recipients; register_person one by one would take seconds)."""
+    from amparo.registry.models import Consent, ContactPoint, Nationality, Person
+
+    people = Person.objects.bulk_create(
+        [
+            Person(
+                registering_organization=organization,
+                given_names=f"Persona{i}",
+                first_surname="Prueba",
+                nationality="GT",
+                preferred_language="es",
+                languages=["es"],
+                country="MX",
+                subdivision=subdivision,
+            )  # fmt: skip
+            for i in range(n)
+        ]
+    )
+    Nationality.objects.bulk_create([Nationality(person=p, country="GT") for p in people])
+    ContactPoint.objects.bulk_create(
+        [ContactPoint(person=p, kind="phone", value=f"+5255{phone_base + i:08d}") for i, p in enumerate(people)]
+    )
+    Consent.objects.bulk_create(
+        [Consent(person=p, purpose="crisis_alerts", given=True, method="written") for p in people]
+    )
+    return people

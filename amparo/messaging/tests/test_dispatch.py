@@ -1,6 +1,7 @@
 """The outbox and its workers: bulk creation, claims, retries, fallback, consent at sending time,
 and idempotency when a worker dies between claiming and sending or in the middle of a request."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from amparo.messaging import dispatch, services
 from amparo.messaging.channels import adapter_for
-from amparo.messaging.models import EPOCH, Message, MessageStatus
+from amparo.messaging.models import Message, MessageStatus
 from amparo.registry.services import withdraw_consent
 
 pytestmark = pytest.mark.django_db
@@ -214,7 +215,7 @@ def test_a_provider_without_idempotency_is_not_resent_blindly(
     _die_mid_request(victim.pk, adapter_for(gateway_sms))
     _drain()
     victim.refresh_from_db()
-    assert (victim.status, victim.error_code) == (MessageStatus.FAILED, "uncertain")
+    assert (victim.status, victim.error_code) == (MessageStatus.UNCERTAIN, "uncertain")
     assert len(emulator.accepted()) == 1
 
 
@@ -245,24 +246,43 @@ def test_storm_every_message_ends_sent_or_explicitly_failed(
 
 def test_rate_limit_slots_are_shared_between_workers(consulate, twilio_sms):
     twilio_sms.rate_per_second = 10
-    twilio_sms.next_slot_at = EPOCH
     twilio_sms.save()
-    now = timezone.now()
-    first, rate = dispatch.reserve_slots(twilio_sms.pk, 20, now=now)
-    second, _ = dispatch.reserve_slots(twilio_sms.pk, 5, now=now)
-    assert rate == 10
-    assert first == now and second == now + timedelta(seconds=2)
+    now = time.time()
+    first = dispatch.reserve_slots(twilio_sms.pk, 20, now=now)
+    second = dispatch.reserve_slots(twilio_sms.pk, 5, now=now)
+    assert first.rate == 10 and first.start == pytest.approx(now)
+    assert second.start == pytest.approx(now + 2) and second.at(4) == pytest.approx(now + 2.4)
+
+
+def test_unused_slots_are_given_back_unless_someone_booked_after_them(consulate, twilio_sms):
+    twilio_sms.rate_per_second = 10
+    twilio_sms.save()
+    now = time.time()
+    mine = dispatch.reserve_slots(twilio_sms.pk, 5, now=now)
+    assert dispatch.give_back(mine, 2)  # two rows were lost: the next worker gets their slots
+    assert dispatch.reserve_slots(twilio_sms.pk, 1, now=now).start == pytest.approx(now + 0.3)
+    early = dispatch.reserve_slots(twilio_sms.pk, 3, now=now)
+    dispatch.reserve_slots(twilio_sms.pk, 1, now=now)
+    assert not dispatch.give_back(early, 3)  # booked after: the gap stays, no slot is used twice
+    twilio_sms.refresh_from_db()
+    assert twilio_sms.next_slot == pytest.approx(now + 0.8)
 
 
 def test_a_429_pushes_the_channel_back_for_every_worker(
     officer, consulate, twilio_sms, checkin_template, migrant, emulator
 ):
-    migrant()
+    _people(migrant, 3)
     emulator.fail_next("429", retry_after=30)
-    _send_broadcast(officer, consulate, checkin_template)
-    dispatch.run(budget_s=5, sleep=lambda s: None)
+    broadcast = _send_broadcast(officer, consulate, checkin_template)
+    stats = dispatch.run(budget_s=5, sleep=lambda s: None)
     twilio_sms.refresh_from_db()
-    assert twilio_sms.next_slot_at > timezone.now() + timedelta(seconds=25)
+    assert twilio_sms.next_slot > time.time() + 25
+    # The other rows of the group were not sent, and are not held while the channel waits.
+    assert (stats.retried, stats.sent) == (1, 0)
+    assert len(emulator.accepted()) == 0
+    rows = list(broadcast.messages.values_list("status", "attempts", "claimed_by"))
+    assert sorted(rows) == [(MessageStatus.QUEUED, 0, ""), (MessageStatus.QUEUED, 0, ""), (MessageStatus.QUEUED, 1, "")]
+    assert broadcast.messages.filter(next_attempt_at__lt=timezone.now() + timedelta(seconds=25)).count() == 0
 
 
 def test_the_dispatch_command_sends_what_is_due(officer, consulate, twilio_sms, checkin_template, migrant, emulator):
@@ -276,3 +296,141 @@ def test_the_dispatch_command_sends_what_is_due(officer, consulate, twilio_sms, 
     call_command("dispatch_outbox", "--budget", "10", stdout=out)
     assert "sent 3" in out.getvalue()
     assert len(emulator.accepted()) == 3
+
+
+# --- slow channels, leases and ownership (issue 12) ---------------------------------------------
+
+
+def test_a_worker_never_sends_a_row_it_no_longer_holds(
+    officer, consulate, twilio_sms, checkin_template, migrant, emulator
+):
+    _people(migrant, 4)
+    broadcast = _send_broadcast(officer, consulate, checkin_template)
+    slow = dispatch.claim(worker="slow", limit=4)
+    # Its lease lapses (it slept, or the machine stalled) and another worker takes the rows over.
+    Message.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+    fast = dispatch.claim(worker="fast", limit=4)
+    assert {m.pk for m in fast} == {m.pk for m in slow}
+    late = dispatch.process(slow, worker="slow", sleep=lambda s: None)
+    assert (late.sent, late.failed, len(emulator.accepted())) == (0, 0, 0)
+    assert dispatch.process(fast, worker="fast", sleep=lambda s: None).sent == 4
+    assert len(emulator.accepted()) == 4 and emulator.duplicates() == []
+    assert set(broadcast.messages.values_list("status", "attempts")) == {(MessageStatus.SENT, 1)}
+
+
+def test_the_live_worker_renews_the_lease_of_rows_it_still_holds(
+    officer, consulate, twilio_sms, checkin_template, migrant
+):
+    _people(migrant, 3)
+    _send_broadcast(officer, consulate, checkin_template)
+    rows = dispatch.claim(worker="a", limit=3)
+    dispatch.Holding("a", rows).renew()  # nothing to do while most of the lease is left
+    assert Message.objects.filter(claimed_until=rows[0].claimed_until).count() == 3
+    # Most of the lease is gone; meanwhile one row was taken over by another worker.
+    almost = timezone.now() + timedelta(seconds=0.5)
+    Message.objects.update(claimed_until=almost)
+    Message.objects.filter(pk=rows[2].pk).update(claimed_by="b")
+    holding = dispatch.Holding("a", rows, until=almost)
+    before = timezone.now()
+    holding.renew()
+    assert holding.ids == {rows[0].pk, rows[1].pk}
+    renewed = Message.objects.filter(claimed_by="a").values_list("claimed_until", flat=True)
+    assert all(until >= before + dispatch.lease() for until in renewed)
+    assert Message.objects.get(pk=rows[2].pk).claimed_until < before + timedelta(seconds=1)  # not ours: untouched
+
+
+def test_a_slow_channel_sends_one_message_per_group_and_holds_about_one_lease_of_it(settings):
+    settings.MESSAGING_LEASE_S = 5
+    assert [dispatch.group_size(rate) for rate in (0.2, 1, 4, 20, 1000)] == [1, 1, 2, 10, 10]
+
+
+def test_a_channel_booked_beyond_the_lease_lets_the_rows_go_until_their_slot(
+    officer, consulate, twilio_sms, checkin_template, migrant, emulator, settings
+):
+    settings.MESSAGING_LEASE_S = 5
+    _people(migrant, 3)
+    broadcast = _send_broadcast(officer, consulate, checkin_template)
+    twilio_sms.next_slot = time.time() + 60  # e.g. a provider's Retry-After: 60
+    twilio_sms.save()
+    stats = dispatch.run(budget_s=5, sleep=lambda s: None)
+    assert (stats.deferred, stats.sent, len(emulator.accepted())) == (3, 0, 0)
+    rows = broadcast.messages.all()
+    assert {(m.status, m.claimed_by, m.attempts) for m in rows} == {(MessageStatus.QUEUED, "", 0)}
+    assert all(m.next_attempt_at > timezone.now() + timedelta(seconds=55) for m in rows)
+    twilio_sms.refresh_from_db()
+    assert twilio_sms.next_slot == pytest.approx(time.time() + 60, abs=2)  # its slots given back
+
+
+@pytest.mark.parametrize("refusal", [501, 403])
+def test_a_lookup_the_provider_refuses_leaves_the_message_uncertain_never_resent(
+    officer, consulate, twilio_sms, smtp_email, checkin_template, migrant, emulator, refusal
+):
+    migrant(email="maria@example.org")
+    broadcast = _send_broadcast(officer, consulate, checkin_template)
+    victim = broadcast.messages.get()
+    _die_mid_request(victim.pk, adapter_for(twilio_sms))
+    emulator.refuse_lookups = refusal  # e.g. an API key without permission to list messages
+    stats = _drain()
+    victim.refresh_from_db()
+    assert (victim.status, victim.error_code, victim.kind) == (MessageStatus.UNCERTAIN, "lookup_refused", "sms")
+    assert str(refusal) in victim.error_detail
+    assert (stats.uncertain, stats.fell_back, stats.failed) == (1, 0, 0)
+    assert len(emulator.accepted()) == 1  # the one the dead worker sent; not again, on no channel
+    assert dispatch.next_due() is None  # nothing left for a worker to pick up
+
+
+def _crashed_on_the_last_attempt(message_id, adapter, max_attempts, *, reached_provider: bool):
+    message = Message.objects.select_related("channel").get(pk=message_id)
+    Message.objects.filter(pk=message_id).update(
+        status=MessageStatus.SENDING, claimed_by="dead", attempts=max_attempts, last_attempt_at=timezone.now(),
+        claimed_until=timezone.now() - timedelta(seconds=1),
+    )  # fmt: skip
+    if reached_provider:
+        adapter.send(dispatch._outgoing(message))
+
+
+@pytest.mark.parametrize("reached_provider", [True, False])
+def test_after_a_crash_on_the_last_attempt_a_lookup_settles_it_without_another_attempt(
+    officer, consulate, twilio_sms, checkin_template, migrant, emulator, settings, reached_provider
+):
+    settings.MESSAGING_MAX_ATTEMPTS = 3
+    migrant()
+    broadcast = _send_broadcast(officer, consulate, checkin_template, allow_fallback=False)
+    victim = broadcast.messages.get()
+    _crashed_on_the_last_attempt(victim.pk, adapter_for(twilio_sms), 3, reached_provider=reached_provider)
+    _drain()
+    victim.refresh_from_db()
+    assert victim.attempts == 3
+    if reached_provider:
+        assert victim.status == MessageStatus.SENT and victim.provider_id == emulator.accepted()[0].id
+    else:  # the provider does not have it, and no attempt is left
+        assert (victim.status, victim.error_code) == (MessageStatus.FAILED, "max_attempts")
+    assert len(emulator.accepted()) == (1 if reached_provider else 0)
+
+
+def test_after_a_crash_on_the_last_attempt_a_provider_that_cannot_be_asked_leaves_it_to_staff(
+    officer, consulate, gateway_sms, checkin_template, migrant, emulator, settings
+):
+    settings.MESSAGING_MAX_ATTEMPTS = 3
+    migrant()
+    broadcast = _send_broadcast(officer, consulate, checkin_template)
+    victim = broadcast.messages.get()
+    _crashed_on_the_last_attempt(victim.pk, adapter_for(gateway_sms), 3, reached_provider=True)
+    stats = _drain()
+    victim.refresh_from_db()
+    assert (victim.status, victim.attempts, victim.error_code) == (MessageStatus.UNCERTAIN, 3, "max_attempts")
+    assert stats.uncertain == 1 and len(emulator.accepted()) == 1
+
+
+def test_repeated_timeouts_up_to_the_maximum_end_uncertain_not_failed(
+    officer, consulate, gateway_sms, checkin_template, migrant, emulator, settings
+):
+    settings.MESSAGING_MAX_ATTEMPTS = 2
+    gateway_sms.options = {"timeout": 0.3}
+    gateway_sms.save()
+    migrant()
+    emulator.fail_next("slow", times=2, delay=0.6)
+    broadcast = _send_broadcast(officer, consulate, checkin_template)
+    _drain()
+    message = broadcast.messages.get()
+    assert (message.status, message.attempts, message.error_code) == (MessageStatus.UNCERTAIN, 2, "timeout")

@@ -71,13 +71,14 @@ def test_a_worker_killed_with_sigkill_mid_batch_loses_nothing_and_sends_nothing_
         "AMPARO_SITE_URL": "http://testserver",
         "AMPARO_LOG_LEVEL": "WARNING",
     }
-    # Kill it in the middle of its second group of 10 (MESSAGING_SEND_GROUP): 5 accepted, 5 not yet.
+    # Kill it in the middle of its third send group (5 messages at 10/s: half a second of the
+    # channel's rate): 2 of them accepted, 3 not yet.
     worker = subprocess.Popen(
         [str(Path(sys.executable).parent / "amparo"), "dispatch-outbox", "--budget", "60"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
-        _wait_for(lambda: len(emulator.accepted()) >= 15 or worker.poll() is not None, 90, "the worker")
+        _wait_for(lambda: len(emulator.accepted()) >= 12 or worker.poll() is not None, 90, "the worker")
         assert worker.poll() is None, worker.stderr.read().decode()
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
@@ -92,11 +93,18 @@ def test_a_worker_killed_with_sigkill_mid_batch_loses_nothing_and_sends_nothing_
     assert left.get(MessageStatus.SENDING, 0) > 0  # killed with requests on the wire...
     assert left.get(MessageStatus.CLAIMED, 0) > 0  # ...and rows it had claimed but not started
 
-    # Nothing is touched while the dead worker's lease holds; then a new worker finishes the job.
-    assert dispatch.run(budget_s=5, sleep=lambda s: None).claimed == 0
+    # None of the dead worker's rows is touched while its lease holds (the rows it had let go
+    # beyond its share of the channel are free at once); then a new worker finishes the job.
+    twilio_sms.rate_per_second = 1000
+    twilio_sms.save()
+    now = timezone.now()
+    held = set(broadcast.messages.filter(claimed_until__gt=now).values_list("pk", flat=True))
+    assert held
+    taken = dispatch.claim(worker="other", limit=PEOPLE, now=now)
+    assert not held & {m.pk for m in taken}
+    stats = dispatch.process(taken, worker="other", sleep=lambda s: None)
     lease_end = max(broadcast.messages.values_list("claimed_until", flat=True))
     _wait_for(lambda: timezone.now() > lease_end, 10, "the dead worker's lease to expire")
-    stats = dispatch.Stats()
     for _ in range(20):
         stats.add(dispatch.run(budget_s=10, sleep=lambda s: None))
         if dispatch.next_due() is None:
