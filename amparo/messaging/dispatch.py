@@ -40,6 +40,7 @@ instead of holding them. Retries use exponential backoff with jitter.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import os
@@ -52,8 +53,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Case, F, Min, PositiveSmallIntegerField, Value, When
+from django.db import connection
+from django.db.models import Case, F, Min, PositiveSmallIntegerField, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -124,8 +125,15 @@ def backoff(attempts: int) -> float:
 def status_callback_url(message: Message) -> str:
     if message.channel is None:
         return ""
-    path = reverse("messaging:hook_status", args=[message.channel.webhook_key])
-    return f"{settings.SITE_URL.rstrip('/')}{path}?m={message.idempotency_key}"
+    return _status_callback_base(settings.SITE_URL, message.channel.webhook_key) + message.idempotency_key
+
+
+@functools.lru_cache(maxsize=256)
+def _status_callback_base(site_url: str, webhook_key: str) -> str:
+    """The channel's status webhook up to the message key (URL resolving once per channel, not
+    once per message)."""
+    path = reverse("messaging:hook_status", args=[webhook_key])
+    return f"{site_url.rstrip('/')}{path}?m="
 
 
 def _at(unix: float) -> datetime:
@@ -144,27 +152,51 @@ def recover_interrupted(*, now: datetime | None = None) -> int:
     )
 
 
-def claim(*, worker: str, limit: int, now: datetime | None = None) -> list[Message]:
+# The hot path: every message is claimed, put on the wire and recorded by the three statements
+# below (per batch, per group, per group). They are written in SQL, the same text on SQLite and
+# PostgreSQL, because building them with the ORM cost more CPU than everything else a worker does
+# per message (bench/messaging --profile; see bench/README.md). Each keeps the ownership rule.
+
+
+def _table() -> str:
+    return Message._meta.db_table
+
+
+def _dt(value: datetime):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def claim(*, worker: str, limit: int, now: datetime | None = None, channels: dict | None = None) -> list[Message]:
+    """Claim up to `limit` due rows in one conditional UPDATE … RETURNING (on PostgreSQL the
+    candidates are locked with FOR UPDATE SKIP LOCKED, so workers never wait on each other).
+    `channels` caches Channel rows for one dispatch run (their rate is read afresh with each slot
+    reservation; other settings take effect at the next run)."""
     now = now or timezone.now()
-    due = Message.objects.filter(
-        status__in=(MessageStatus.QUEUED, MessageStatus.CLAIMED), next_attempt_at__lte=now, claimed_until__lt=now
-    ).order_by("next_attempt_at", "id")
     until = now + lease()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            ids = list(due.select_for_update(skip_locked=True, of=("self",)).values_list("id", flat=True)[:limit])
-        else:
-            ids = list(due.values_list("id", flat=True)[:limit])
-        if not ids:
-            return []
-        Message.objects.filter(
-            id__in=ids, status__in=(MessageStatus.QUEUED, MessageStatus.CLAIMED), claimed_until__lt=now
-        ).update(status=MessageStatus.CLAIMED, claimed_by=worker, claimed_until=until)
-    return list(
-        Message.objects.filter(id__in=ids, claimed_by=worker, claimed_until=until, status=MessageStatus.CLAIMED)
-        .select_related("channel")
-        .order_by("id")
+    skip_locked = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    table = _table()
+    sql = (
+        f"UPDATE {table} SET status = %s, claimed_by = %s, claimed_until = %s WHERE id IN ("  # noqa: S608
+        f"SELECT id FROM {table} WHERE status IN (%s, %s) AND next_attempt_at <= %s AND claimed_until < %s"
+        f" ORDER BY next_attempt_at, id LIMIT %s{skip_locked}) RETURNING *"
     )
+    params = [
+        MessageStatus.CLAIMED, worker, _dt(until), MessageStatus.QUEUED, MessageStatus.CLAIMED, _dt(now), _dt(now),
+        limit,
+    ]  # fmt: skip
+    messages = sorted(Message.objects.raw(sql, params), key=lambda m: m.pk)
+    channels = {} if channels is None else channels
+    missing = {m.channel_id for m in messages if m.channel_id and m.channel_id not in channels}
+    if missing:
+        channels.update(Channel.objects.in_bulk(missing))
+    for message in messages:
+        if message.channel_id:
+            message.channel = channels[message.channel_id]
+    return messages
 
 
 class Holding:
@@ -329,6 +361,8 @@ def _attempt(message: Message, adapter, previous_attempt: datetime, *, may_send:
             if found is not None:
                 return found
             message.uncertain = False  # the provider does not have it: the earlier attempt never arrived
+        else:  # "resend": the provider recognises the key, so any answer it gives settles the doubt
+            message.uncertain = False
     if not may_send:
         raise SendError("max_attempts", "every attempt was used", transient=False, uncertain=message.uncertain)
     return adapter.send(outgoing)
@@ -340,14 +374,16 @@ def _start_group(messages: list[Message], *, worker: str, wire_s: float) -> tupl
     now = timezone.now()
     until = now + timedelta(seconds=wire_s)
     ids = [m.pk for m in messages]
-    started = Message.objects.filter(pk__in=ids, claimed_by=worker, status=MessageStatus.CLAIMED).update(
-        status=MessageStatus.SENDING,
-        attempts=Case(
-            When(attempts__lt=_max_attempts(), then=F("attempts") + 1), default=F("attempts"), output_field=COUNT
-        ),
-        last_attempt_at=now,
-        claimed_until=until,
-    )
+    if not ids:
+        return messages, until
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_table()} SET status = %s,"  # noqa: S608
+            " attempts = CASE WHEN attempts < %s THEN attempts + 1 ELSE attempts END,"
+            f" last_attempt_at = %s, claimed_until = %s WHERE id IN ({_marks(ids)}) AND claimed_by = %s AND status = %s",
+            [MessageStatus.SENDING, _max_attempts(), _dt(now), _dt(until), *ids, worker, MessageStatus.CLAIMED],
+        )
+        started = cursor.rowcount
     if started != len(ids):  # a lease expired under us and someone took rows over: keep only ours
         ours = set(_on_wire(ids, worker).values_list("pk", flat=True))
         messages = [m for m in messages if m.pk in ours]
@@ -432,18 +468,36 @@ def _requeue(messages: list[Message], *, worker: str, at: datetime) -> None:
 
 
 def _record_sent(sent: list[tuple[Message, SendResult]], *, worker: str) -> None:
-    done = timezone.now()
+    """One conditional UPDATE records a group's successes (only rows still on the wire for us)."""
+    done = _dt(timezone.now())
+    ids = [m.pk for m, _ in sent]
     delivered = [m.pk for m, r in sent if r.status == "delivered"]
-    _on_wire([m.pk for m, _ in sent], worker).update(
-        status=Case(When(pk__in=delivered, then=Value(MessageStatus.DELIVERED)), default=Value(MessageStatus.SENT)),
-        provider_id=Case(*(When(pk=m.pk, then=Value(r.provider_id[:80])) for m, r in sent)),
-        sent_at=done,
-        delivered_at=Case(When(pk__in=delivered, then=Value(done)), default=None),
-        uncertain=False,
-        claimed_until=EPOCH,
-        error_code="",
-        error_detail="",
-    )
+    if delivered:
+        status_sql = f"CASE WHEN id IN ({_marks(delivered)}) THEN %s ELSE %s END"
+        status_params = [*delivered, MessageStatus.DELIVERED, MessageStatus.SENT]
+        delivered_sql = f"CASE WHEN id IN ({_marks(delivered)}) THEN %s ELSE NULL END"
+        delivered_params = [*delivered, done]
+    else:
+        status_sql, status_params, delivered_sql, delivered_params = "%s", [MessageStatus.SENT], "NULL", []
+    provider_sql = "CASE id " + " ".join(["WHEN %s THEN %s"] * len(sent)) + " END"
+    provider_params = [value for m, r in sent for value in (m.pk, r.provider_id[:80])]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_table()} SET status = {status_sql}, provider_id = {provider_sql}, sent_at = %s,"  # noqa: S608
+            f" delivered_at = {delivered_sql}, uncertain = %s, claimed_until = %s, error_code = '', error_detail = ''"
+            f" WHERE id IN ({_marks(ids)}) AND claimed_by = %s AND status = %s",
+            [
+                *status_params,
+                *provider_params,
+                done,
+                *delivered_params,
+                False,
+                _dt(EPOCH),
+                *ids,
+                worker,
+                MessageStatus.SENDING,
+            ],  # fmt: skip
+        )
 
 
 def send_one(message: Message, adapter, *, worker: str, stats: Stats) -> None:
@@ -629,9 +683,10 @@ def run(
     batch_size = batch_size or conf.get("MESSAGING_BATCH")
     deadline = time.monotonic() + budget_s
     total = Stats()
+    channels: dict[int, Channel] = {}
     while time.monotonic() < deadline:
         total.recovered += recover_interrupted()
-        batch = claim(worker=worker, limit=batch_size)
+        batch = claim(worker=worker, limit=batch_size, channels=channels)
         if not batch:
             if not poll_s:
                 break

@@ -278,9 +278,15 @@ class Message(models.Model):
     """One outbox row: what to send to whom, on which channel, and how far it got."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="messages")
-    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, null=True, blank=True, related_name="messages")
+    # Each row is rewritten three times on its way out (claimed, sending, sent), and every index is
+    # written each time: no index here that another one already covers (broadcast and person lead
+    # msg_broadcast_status_idx and msg_person_idx; the keys are unique constraints, without the
+    # LIKE index PostgreSQL would get for a unique CharField).
+    broadcast = models.ForeignKey(
+        Broadcast, on_delete=models.CASCADE, null=True, blank=True, related_name="messages", db_index=False
+    )
     crisis = models.ForeignKey("crises.Crisis", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="messages")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="messages", db_index=False)
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="messages")
     kind = models.CharField(max_length=16, choices=ChannelKind.choices)
     to_address = models.CharField(max_length=254)
@@ -290,7 +296,7 @@ class Message(models.Model):
     purpose = models.CharField(max_length=16, choices=TemplatePurpose.choices, default=TemplatePurpose.ALERT)
 
     status = models.CharField(max_length=12, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
-    idempotency_key = models.CharField(max_length=64, unique=True)
+    idempotency_key = models.CharField(max_length=64)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_until = models.DateTimeField(default=EPOCH)
@@ -312,7 +318,7 @@ class Message(models.Model):
     replied_at = models.DateTimeField(null=True, blank=True)
 
     # Check-in link: sha256 of the token, its expiry, and the answer time.
-    checkin_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    checkin_hash = models.CharField(max_length=64, null=True, blank=True)
     checkin_expires_at = models.DateTimeField(null=True, blank=True)
     checkin_answered_at = models.DateTimeField(null=True, blank=True)
 
@@ -320,6 +326,10 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="unique_message_idempotency_key"),
+            models.UniqueConstraint(fields=["checkin_hash"], name="unique_message_checkin_hash"),
+        ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="msg_due_idx"),
             models.Index(fields=["provider_id"], name="msg_provider_idx"),

@@ -1,17 +1,26 @@
-"""Messaging benchmarks (issue 6), on PostgreSQL, everything on 127.0.0.1.
+"""Messaging benchmarks (issues 6, 12 and 19), on PostgreSQL, everything on 127.0.0.1.
 
 1. Outbox creation: a 100,000-recipient check-in broadcast (audience query, consent, contacts,
    language choice, rendering, personal check-in tokens, bulk insert) against the references:
    a raw bulk insert (COPY) of the same 100,000 rows already built, and raw multi-row INSERTs.
-2. Dispatch throughput: 2 `amparo db_worker` processes send a 10,000-recipient broadcast to the
-   provider emulator (Twilio API); messages per second.
+2. Dispatch throughput: 2 `amparo db_worker` processes, already started, send a 10,000-recipient
+   broadcast to the provider emulator (Twilio API); messages per second from the confirmation to
+   the last row sent, and the CPU each part spends per message (workers, PostgreSQL, the emulator
+   with this script): a figure the machine's load does not change. `--profile` also samples one
+   worker with py-spy and prints where its time goes.
 3. Crash test: a 10,000-recipient broadcast; one of the two workers is killed with SIGKILL while
    sending, then restarted: every message must end sent, none twice, checked against the
-   emulator's own log.
+   emulator's own log; the recovery time is how long the dead worker's rows stay out of reach
+   (until the last of them is taken over) and until all of them are sent.
 4. Storm: 30% of the provider's answers are 5xx or 429 (with Retry-After); every message must end
    sent or explicitly failed, none twice.
 
+Workers run with production settings (AMPARO_ENV=production: DEBUG off; the default lease, batch
+and budget) as `amparo db_worker --queue-name '*'`, as docs/operators.md says. Only the storm
+shortens the retry backoff (base 0.1 s instead of 5 s), or it would mostly measure waiting.
+
 Usage: bench/messaging/run.sh [--people 100000] [--dispatch 10000] [--storm 5000]
+                              [--only outbox,throughput,crash,storm] [--profile]
 """
 
 from __future__ import annotations
@@ -31,16 +40,14 @@ DB_NAME = os.environ.get("BENCH_DB_NAME", "amparo_messaging_bench")
 DATABASE_URL = f"{BASE_PG}/{DB_NAME}"
 WORKER_ENV = {
     "DATABASE_URL": DATABASE_URL,
-    "AMPARO_MESSAGING_LEASE_S": "8",
-    "AMPARO_MESSAGING_DISPATCH_BUDGET_S": "15",
-    "AMPARO_MESSAGING_BATCH": "50",
-    "AMPARO_MESSAGING_RETRY_BASE_S": "0.1",
-    "AMPARO_MESSAGING_RETRY_CAP_S": "2",
-    "AMPARO_MESSAGING_MAX_ATTEMPTS": "10",
+    "AMPARO_ENV": "production",
+    "AMPARO_SECRET_KEY": "bench-only-" + "x" * 40,
+    "AMPARO_ALLOWED_HOSTS": "127.0.0.1",
     "AMPARO_SITE_URL": "http://127.0.0.1:8104",
-    "AMPARO_LOG_LEVEL": "WARNING",
 }
+STORM_ENV = {"AMPARO_MESSAGING_RETRY_BASE_S": "0.1", "AMPARO_MESSAGING_RETRY_CAP_S": "2"}
 GROUPS = {"MX-CHP": "throughput", "MX-OAX": "crash", "MX-VER": "storm"}
+PARTS = ("outbox", "throughput", "crash", "storm")
 
 
 def log(*args):
@@ -196,13 +203,71 @@ def bench_outbox(org, user, people: int):
 # --- workers -------------------------------------------------------------------------------------
 
 
-def start_worker(token: str, name: str):
-    env = {**os.environ, **WORKER_ENV, "BENCH_TWILIO_TOKEN": token}
+def start_worker(token: str, name: str, extra_env: dict | None = None):
+    env = {**os.environ, **WORKER_ENV, **(extra_env or {}), "BENCH_TWILIO_TOKEN": token}
     return subprocess.Popen(
-        [str(ROOT / ".venv/bin/amparo"), "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.2",
-         "--no-startup-delay", "--worker-id", name],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(f"/tmp/bench-messaging-{name}.log", "w"),  # noqa: SIM115
+        [str(ROOT / ".venv/bin/amparo"), "db_worker", "--queue-name", "*", "--worker-id", name],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(worker_log(name), "w"),  # noqa: SIM115
     )  # fmt: skip
+
+
+def worker_log(name: str) -> Path:
+    return Path(f"/tmp/bench-messaging-{name}.log")
+
+
+def wait_ready(names: list[str], timeout: float = 120) -> None:
+    """Each db_worker logs "Starting worker" once Django is up."""
+    deadline = time.monotonic() + timeout
+    while not all("Starting worker" in worker_log(n).read_text(errors="replace") for n in names):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"workers {names} not ready after {timeout}s")
+        time.sleep(0.1)
+    time.sleep(1.0)  # the worker's first poll (startup delay up to 1 s)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def db_backends() -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME])
+        return [row[0] for row in cursor.fetchall()]
+
+
+class CpuMeter:
+    """CPU spent by the workers, the database server's backends for this database, and this
+    process (the emulator's threads and the bench's own polling) between start() and stop()."""
+
+    def __init__(self, workers):
+        self.workers = workers
+
+    def _read(self) -> dict:
+        return {
+            "workers": sum(cpu_seconds(w.pid) for w in self.workers),
+            "postgres": {pid: cpu_seconds(pid) for pid in db_backends()},
+            "emulator": time.process_time(),
+        }
+
+    def start(self):
+        self.before = self._read()
+        return self
+
+    def stop(self) -> dict:
+        after = self._read()
+        pg = sum(v - self.before["postgres"].get(pid, 0.0) for pid, v in after["postgres"].items())
+        return {
+            "workers": after["workers"] - self.before["workers"],
+            "postgres": pg,
+            "emulator": after["emulator"] - self.before["emulator"],
+        }
 
 
 def stop(worker):
@@ -221,14 +286,14 @@ def open_count(broadcast) -> int:
     return broadcast.messages.filter(status__in=OPEN_STATUSES).count()
 
 
-def wait_done(broadcast, *, timeout: float, on_tick=None) -> float:
+def wait_done(broadcast, *, timeout: float, on_tick=None, poll: float = 0.25) -> float:
     t = time.perf_counter()
     while open_count(broadcast):
         if time.perf_counter() - t > timeout:
             raise SystemExit(f"timeout: {open_count(broadcast)} messages still open after {timeout}s")
         if on_tick:
             on_tick()
-        time.sleep(0.25)
+        time.sleep(poll)
     return time.perf_counter() - t
 
 
@@ -260,25 +325,85 @@ def check_against_log(broadcast, emulator) -> dict:
 # --- 2. throughput -------------------------------------------------------------------------------
 
 
-def bench_throughput(org, user, emulator, n: int):
+def bench_throughput(org, user, emulator, n: int, *, profile: bool = False):
     log(f"\n== 2. dispatch throughput, {n:,} messages, 2 db_worker processes, Twilio API on the emulator")
     emulator.clear()
     channel(org, emulator)
-    workers = [start_worker(emulator.auth_token, f"w{i}") for i in range(2)]
+    names = ["w0", "w1"]
+    workers = [start_worker(emulator.auth_token, name) for name in names]
+    spy = None
     try:
-        t = time.perf_counter()
-        broadcast = send(org, user, "MX-CHP", "Bench throughput")
-        elapsed = wait_done(broadcast, timeout=900)
-        total = time.perf_counter() - t
+        wait_ready(names)
+        if profile:
+            spy = subprocess.Popen(
+                [str(ROOT / ".venv/bin/py-spy"), "record", "--pid", str(workers[0].pid), "--rate", "250",
+                 "--format", "raw", "--output", "/tmp/bench-messaging-w0.pyspy", "--nonblocking", "--gil"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+        broadcast = send(org, user, "MX-CHP", "Bench throughput")  # dispatch starts when it commits
+        meter = CpuMeter(workers).start()
+        total = wait_done(broadcast, timeout=900, poll=0.02)
+        cpu = meter.stop()
     finally:
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(timeout=60)
         for w in workers:
             stop(w)
     result = check_against_log(broadcast, emulator)
     rate = n / total
-    log(f"{n:,} messages in {total:.1f}s (outbox drained in {elapsed:.1f}s after queueing): {rate:.0f} messages/s")
+    per = {k: 1000 * v / n for k, v in cpu.items()}
+    log(f"{n:,} messages in {total:.1f}s from confirmation to the last one sent: {rate:.0f} messages/s")
+    log(
+        f"CPU per message: workers {per['workers']:.2f} ms (both together), PostgreSQL {per['postgres']:.2f} ms, "
+        f"emulator and bench {per['emulator']:.2f} ms; total {sum(per.values()):.2f} ms"
+        f" → at most {2000 / sum(per.values()):.0f} messages/s on 2 idle cores"
+    )
     log(f"reference  the emulator alone answers {emulator_reference(emulator):.0f} requests/s from one client thread")
     log(f"check      {result}")
-    return {"messages_per_s": rate, **result}
+    if profile:
+        summarize_profile(Path("/tmp/bench-messaging-w0.pyspy"))
+    return {"messages_per_s": rate, "cpu_ms": per, **result}
+
+
+PROFILE_BUCKETS = [
+    # (label, substring of a frame) — the first match from the innermost frame outwards wins.
+    ("psycopg waiting for PostgreSQL", "psycopg/waiting.py"),
+    ("http.client (request, response headers)", "http/client.py"),
+    ("email header parsing (http.client)", "email/"),
+    ("Django ORM: building and compiling SQL", "django/db/models/sql/"),
+    ("Django ORM: other", "django/db/models/"),
+    ("psycopg (adapting, results)", "psycopg/"),
+    ("Django: other", "django/"),
+    ("adapters (Twilio form, auth, JSON)", "amparo/messaging/channels/"),
+    ("dispatch (Amparo)", "amparo/messaging/dispatch.py"),
+]
+
+
+def summarize_profile(path: Path) -> None:
+    """Where one worker's CPU went, from py-spy's collapsed stacks: only samples holding the GIL
+    (Python running, not waiting on a socket) and inside dispatch.run count."""
+    if not path.exists():
+        log("profile    no py-spy output (is py-spy installed and may it trace processes?)")
+        return
+    counts: Counter = Counter()
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        if "dispatch.py" not in stack:
+            continue
+        total += int(n)
+        frames = stack.split(";")
+        label = next(
+            (name for frame in reversed(frames) for name, key in PROFILE_BUCKETS if key in frame), "other Python"
+        )
+        counts[label] += int(n)
+    if not total:
+        log("profile    no samples inside dispatch")
+        return
+    log(f"profile    one worker's Python CPU, {total:,} samples inside dispatch.run (py-spy --gil, 250 Hz):")
+    for label, n in counts.most_common():
+        log(f"           {100 * n / total:5.1f}%  {label}")
 
 
 def emulator_reference(emulator, n: int = 1000) -> float:
@@ -305,29 +430,68 @@ def emulator_reference(emulator, n: int = 1000) -> float:
 
 def bench_crash(org, user, emulator, n: int):
     log(f"\n== 3. crash test, {n:,} messages: kill -9 one of 2 workers mid-broadcast, restart it")
+    from amparo.messaging.models import MessageStatus
+
     emulator.clear()
     channel(org, emulator)
-    workers = [start_worker(emulator.auth_token, f"c{i}") for i in range(2)]
+    names = ["c0", "c1"]
+    workers = [start_worker(emulator.auth_token, name) for name in names]
     try:
+        wait_ready(names)
         broadcast = send(org, user, "MX-OAX", "Bench crash")
         while len(emulator.accepted()) < n // 3:
             time.sleep(0.05)
         victim = workers[0]
         os.kill(victim.pid, signal.SIGKILL)
+        killed = time.perf_counter()
         victim.wait()
         killed_at = len(emulator.accepted())
-        log(f"killed worker c0 (pid {victim.pid}) with SIGKILL after {killed_at:,} messages had been accepted")
-        time.sleep(1)
+        held = broadcast.messages.filter(claimed_by__contains=f"-{victim.pid}-")
+        held_ids = list(
+            held.filter(status__in=(MessageStatus.CLAIMED, MessageStatus.SENDING)).values_list("pk", flat=True)
+        )
+        on_wire = held.filter(status=MessageStatus.SENDING).count()
+        log(
+            f"killed worker c0 (pid {victim.pid}) with SIGKILL after {killed_at:,} messages had been accepted; "
+            f"it held {len(held_ids)} rows, {on_wire} of them on the wire"
+        )
         workers[0] = start_worker(emulator.auth_token, "c0-restarted")
-        log("restarted it")
-        elapsed = wait_done(broadcast, timeout=900)
+        log("restarted it (it does not resume anything: its successor worker takes what is due)")
+        rows = broadcast.messages.filter(pk__in=held_ids)
+        taken_over = settled = None
+        while settled is None:
+            now = time.perf_counter() - killed
+            if (
+                taken_over is None
+                and not rows.filter(claimed_by__contains=f"-{victim.pid}-")
+                .exclude(status__in=(MessageStatus.SENT, MessageStatus.DELIVERED))
+                .exists()
+            ):
+                taken_over = now
+            if not rows.exclude(status__in=(MessageStatus.SENT, MessageStatus.DELIVERED)).exists():
+                settled = now
+            if now > 900:
+                raise SystemExit("timeout waiting for the dead worker's rows")
+            time.sleep(0.05)
+        wait_done(broadcast, timeout=900)
+        elapsed = time.perf_counter() - killed
     finally:
         for w in workers:
             stop(w)
     result = check_against_log(broadcast, emulator)
+    log(
+        f"recovery   the dead worker's {len(held_ids)} rows were all taken over {taken_over:.1f}s after the kill "
+        f"and all sent {settled:.1f}s after it (lease {lease_s():g} s)"
+    )
     log(f"done {elapsed:.1f}s after the kill. check against the emulator's log: {result}")
     assert result["lost"] == 0 and result["sent_twice"] == 0 and result["statuses"].get("sent", 0) == n, result
-    return result
+    return {**result, "taken_over_s": taken_over, "settled_s": settled, "held": len(held_ids)}
+
+
+def lease_s() -> float:
+    from amparo.messaging import dispatch
+
+    return dispatch.lease_s()
 
 
 # --- 4. storm ------------------------------------------------------------------------------------
@@ -337,9 +501,11 @@ def bench_storm(org, user, emulator, n: int):
     log(f"\n== 4. provider storm, {n:,} messages: 30% of answers are 500/503/429 (Retry-After 0.2 s)")
     emulator.clear()
     channel(org, emulator)
-    emulator.storm(0.3, seed=6, kinds=("500", "503", "429"))
-    workers = [start_worker(emulator.auth_token, f"s{i}") for i in range(2)]
+    names = ["s0", "s1"]
+    workers = [start_worker(emulator.auth_token, name, STORM_ENV) for name in names]
     try:
+        wait_ready(names)
+        emulator.storm(0.3, seed=6, kinds=("500", "503", "429"))
         t = time.perf_counter()
         broadcast = send(org, user, "MX-VER", "Bench storm", allow_fallback=False)
         elapsed = wait_done(broadcast, timeout=900)
@@ -360,27 +526,59 @@ def main():
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--dispatch", type=int, default=10_000)
     parser.add_argument("--storm", type=int, default=5_000)
+    parser.add_argument("--only", default=",".join(PARTS), help="comma-separated: " + ",".join(PARTS))
+    parser.add_argument("--profile", action="store_true", help="sample one throughput worker with py-spy")
     args = parser.parse_args()
+    parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    if unknown := parts - set(PARTS):
+        parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
+    people = max(args.people, 2 * args.dispatch + args.storm)
     fresh_database()
     setup_django()
     from amparo.messaging.emulator import ProviderEmulator
 
-    org, user = make_world(args.people, args.dispatch, args.storm)
+    log(f"load average at the start: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    org, user = make_world(people, args.dispatch, args.storm)
+    results = {}
     with ProviderEmulator() as emulator:
         os.environ["BENCH_TWILIO_TOKEN"] = emulator.auth_token
         channel(org, emulator)
-        outbox = bench_outbox(org, user, args.people)
-        throughput = bench_throughput(org, user, emulator, args.dispatch)
-        crash = bench_crash(org, user, emulator, args.dispatch)
-        storm = bench_storm(org, user, emulator, args.storm)
+        if "outbox" in parts:
+            results["outbox"] = bench_outbox(org, user, people)
+        if "throughput" in parts:
+            results["throughput"] = bench_throughput(org, user, emulator, args.dispatch, profile=args.profile)
+        if "crash" in parts:
+            results["crash"] = bench_crash(org, user, emulator, args.dispatch)
+        if "storm" in parts:
+            results["storm"] = bench_storm(org, user, emulator, args.storm)
     log("\n== summary")
-    log(
-        f"outbox creation {args.people:,}: Amparo {outbox['ours_s']:.2f}s vs raw COPY {outbox['copy_s']:.2f}s"
-        f" = {outbox['ratio']:.2f}x (raw multi-row INSERT {outbox['reference_s']:.2f}s)"
-    )
-    log(f"dispatch, 2 workers: {throughput['messages_per_s']:.0f} messages/s")
-    log(f"crash: lost {crash['lost']}, sent twice {crash['sent_twice']}, statuses {crash['statuses']}")
-    log(f"storm: statuses {storm['statuses']}, sent twice {storm['sent_twice']}, provider answers {storm['answers']}")
+    if "outbox" in results:
+        outbox = results["outbox"]
+        log(
+            f"outbox creation {people:,}: Amparo {outbox['ours_s']:.2f}s vs raw COPY {outbox['copy_s']:.2f}s"
+            f" = {outbox['ratio']:.2f}x (raw multi-row INSERT {outbox['reference_s']:.2f}s)"
+        )
+    if "throughput" in results:
+        throughput = results["throughput"]
+        cpu = throughput["cpu_ms"]
+        log(
+            f"dispatch, 2 workers: {throughput['messages_per_s']:.0f} messages/s; CPU per message "
+            f"{sum(cpu.values()):.2f} ms (workers {cpu['workers']:.2f}, PostgreSQL {cpu['postgres']:.2f}, "
+            f"emulator {cpu['emulator']:.2f})"
+        )
+    if "crash" in results:
+        crash = results["crash"]
+        log(
+            f"crash: lost {crash['lost']}, sent twice {crash['sent_twice']}, statuses {crash['statuses']}; "
+            f"recovery: taken over in {crash['taken_over_s']:.1f}s, sent in {crash['settled_s']:.1f}s"
+        )
+    if "storm" in results:
+        storm = results["storm"]
+        log(
+            f"storm: statuses {storm['statuses']}, sent twice {storm['sent_twice']}, "
+            f"provider answers {storm['answers']}"
+        )
+    log(f"load average at the end: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 from datetime import datetime, timedelta
@@ -67,6 +68,10 @@ class TwilioAdapter(ChannelAdapter):
         raw = f"{self.channel.account}:{self.secret}".encode()
         return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
 
+    @functools.cached_property
+    def _send_headers(self) -> dict[str, str]:
+        return {**self._auth(), "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+
     def send(self, message: Outgoing) -> SendResult:
         params = {
             "To": address(message.kind, message.to),
@@ -75,9 +80,12 @@ class TwilioAdapter(ChannelAdapter):
         }
         if message.status_callback:
             params["StatusCallback"] = message.status_callback
-        headers = {**self._auth(), "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
         resp = httpclient.request(
-            "POST", self._messages_url, data=urlencode(params).encode(), headers=headers, timeout=self.timeout
+            "POST",
+            self._messages_url,
+            data=urlencode(params).encode(),
+            headers=self._send_headers,
+            timeout=self.timeout,
         )
         if resp.status >= 400:
             data = resp.json()
