@@ -145,10 +145,12 @@ def _at(unix: float) -> datetime:
 
 def recover_interrupted(*, now: datetime | None = None) -> int:
     """Rows left `sending` by a worker whose lease expired (killed mid-request): queue them again,
-    marked uncertain so the next attempt follows the channel's policy instead of blindly resending."""
+    marked uncertain so the next attempt follows the channel's policy instead of blindly resending.
+    They keep their place in the queue (their `next_attempt_at`, already past): the people a dead
+    worker was messaging are not sent to the back of a large broadcast."""
     now = now or timezone.now()
     return Message.objects.filter(status=MessageStatus.SENDING, claimed_until__lt=now).update(
-        status=MessageStatus.QUEUED, uncertain=True, claimed_by="", claimed_until=EPOCH, next_attempt_at=now
+        status=MessageStatus.QUEUED, uncertain=True, claimed_by="", claimed_until=EPOCH
     )
 
 
