@@ -1,15 +1,16 @@
-"""A slow channel shared by three real worker processes drains at the channel's rate, sends every
-message exactly once (by the provider emulator's own log) and never counts more attempts than the
-maximum.
+"""A slow channel shared by three real worker processes sends every message exactly once (by the
+provider emulator's own log), at no more than the channel's rate, and never counts more attempts
+than the maximum.
 
 Seen against a real Twilio long code (1 message/s) with three workers and a 60 s lease: after 15
 minutes 60 of 150 messages had never been attempted and 20 delivered ones were stuck in `sending`
 with more attempts than the maximum (slots reserved for a whole batch, leases lapsing while a
 worker slept until its slot, rows sent by a worker that no longer owned them). This test runs the
-same situation twenty times faster: 20 messages/s, a 3 s lease (60 s scaled by the same factor),
-150 messages, three `amparo dispatch-outbox --poll` processes, all started and polling before the
-broadcast is confirmed. The ideal is 150 / 20 = 7.5 s; the bound is 1.2x that plus a fixed 2 s
-allowance for polling and a busy CI machine, which the livelock (never finishing) fails by far.
+same situation twenty times faster with real processes: 20 messages/s, a 3 s lease (60 s scaled
+by the same factor), 150 messages, three `amparo dispatch-outbox --poll` processes, all started
+and polling before the broadcast is confirmed. It asserts no timing beyond a generous deadline
+that the livelock (never finishing) fails: the 1.2x bound on the drain time is checked exactly,
+on a virtual clock, by test_slow_channel_schedule.py; here the machine's load would decide it.
 
 It needs a database a second process can open, so it runs in the PostgreSQL pass (SQLite's test
 database lives in the test process's memory); test_dispatch.py checks the same rules in process on
@@ -40,7 +41,7 @@ RATE = 20.0  # messages per second: the 1 msg/s long code, 20 times faster
 LEASE_S = 3  # the 60 s default of the report, 20 times shorter
 WORKERS = 3
 IDEAL_S = PEOPLE / RATE
-ALLOWANCE_S = 2.0  # polling for work (0.1 s) and a loaded 2-core CI machine
+DEADLINE_S = 60.0  # 8x the ideal: only a stall fails it, not a loaded CI machine
 
 
 def _database_url() -> str:
@@ -94,7 +95,7 @@ def test_three_workers_drain_a_slow_channel_at_its_rate_sending_each_message_onc
         _wait_ready(workers, timeout=120)  # Django's start-up is not the channel's time
         services.confirm_broadcast(actor=officer, broadcast=broadcast)
         started = time.monotonic()
-        deadline = started + 1.2 * IDEAL_S + ALLOWANCE_S
+        deadline = started + DEADLINE_S
         while broadcast.messages.exclude(status=MessageStatus.SENT).exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         elapsed = time.monotonic() - started
@@ -115,7 +116,6 @@ def test_three_workers_drain_a_slow_channel_at_its_rate_sending_each_message_onc
     rows = list(broadcast.messages.values_list("to_address", "provider_id", "attempts"))
     assert all(by_to[to] == provider_id for to, provider_id, _ in rows)
     assert max(attempts for *_, attempts in rows) <= settings.MESSAGING_MAX_ATTEMPTS
-    assert elapsed <= 1.2 * IDEAL_S + ALLOWANCE_S, elapsed
     # The channel's rate held: the provider saw the messages over at least the ideal time, less
     # one send group a late worker may send at once when it catches up with its slots.
     arrivals = sorted(m.at for m in accepted)
