@@ -6,8 +6,9 @@
 2. Dispatch throughput: 2 `amparo db_worker` processes, already started, send a 10,000-recipient
    broadcast to the provider emulator (Twilio API); messages per second from the confirmation to
    the last row sent, and the CPU each part spends per message (workers, PostgreSQL, the emulator
-   with this script): a figure the machine's load does not change. `--profile` also samples one
-   worker with py-spy and prints where its time goes.
+   with this script): a figure the machine's load does not change. `--profile` also samples the
+   workers with py-spy (one's CPU, the other's wall time, waiting included) and prints where
+   their time goes.
 3. Crash test: a 10,000-recipient broadcast; one of the two workers is killed with SIGKILL while
    sending, then restarted: every message must end sent, none twice, checked against the
    emulator's own log; the recovery time is how long the dead worker's rows stay out of reach
@@ -142,7 +143,7 @@ def channel(org, emulator, **options):
     return Channel.objects.create(
         organization=org, name=f"Twilio SMS {time.time_ns()}", kind="sms", provider="twilio", sender="+15005550006",
         base_url=emulator.url, account=emulator.account_sid, secret_name="BENCH_TWILIO_TOKEN", rate_per_second=2000,
-        options={"timeout": 5, **options},
+        options=options,  # the default request timeout (10 s), as in production
     )  # fmt: skip
 
 
@@ -335,21 +336,17 @@ def bench_throughput(org, user, emulator, n: int, *, profile: bool = False):
     channel(org, emulator)
     names = ["w0", "w1"]
     workers = [start_worker(emulator.auth_token, name) for name in names]
-    spy = None
+    spies = []
     try:
         wait_ready(names)
-        if profile:
-            spy = subprocess.Popen(
-                [str(ROOT / ".venv/bin/py-spy"), "record", "--pid", str(workers[0].pid), "--rate", "250",
-                 "--format", "raw", "--output", "/tmp/bench-messaging-w0.pyspy", "--nonblocking", "--gil"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
+        if profile:  # w0: where its CPU goes (samples holding the GIL); w1: where its wall time goes
+            spies = [spy_on(workers[0], PROFILES["cpu"], "--gil"), spy_on(workers[1], PROFILES["wall"], "--idle")]
         broadcast = send(org, user, "MX-CHP", "Bench throughput")  # dispatch starts when it commits
         meter = CpuMeter(workers).start()
         total = wait_done(broadcast, timeout=900, poll=0.02)
         cpu = meter.stop()
     finally:
-        if spy is not None:
+        for spy in spies:
             spy.send_signal(signal.SIGINT)
             spy.wait(timeout=60)
         for w in workers:
@@ -366,13 +363,27 @@ def bench_throughput(org, user, emulator, n: int, *, profile: bool = False):
     log(f"reference  the emulator alone answers {emulator_reference(emulator):.0f} requests/s from one client thread")
     log(f"check      {result}")
     if profile:
-        summarize_profile(Path("/tmp/bench-messaging-w0.pyspy"))
+        summarize_profile(PROFILES["cpu"], "Python CPU (py-spy --gil: samples holding the GIL)")
+        summarize_profile(PROFILES["wall"], "wall time (py-spy --idle: waiting included)")
     return {"messages_per_s": rate, "cpu_ms": per, **result}
+
+
+PROFILES = {"cpu": Path("/tmp/bench-messaging-w0.pyspy"), "wall": Path("/tmp/bench-messaging-w1.pyspy")}
+
+
+def spy_on(worker, output: Path, mode: str):
+    output.unlink(missing_ok=True)
+    return subprocess.Popen(
+        [str(ROOT / ".venv/bin/py-spy"), "record", "--pid", str(worker.pid), "--rate", "250", "--format", "raw",
+         "--output", str(output), "--nonblocking", mode],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
 
 
 PROFILE_BUCKETS = [
     # (label, substring of a frame) — the first match from the innermost frame outwards wins.
     ("psycopg waiting for PostgreSQL", "psycopg/waiting.py"),
+    ("waiting for the provider (socket read)", "socket.py"),
     ("http.client (request, response headers)", "http/client.py"),
     ("email header parsing (http.client)", "email/"),
     ("Django ORM: building and compiling SQL", "django/db/models/sql/"),
@@ -384,16 +395,17 @@ PROFILE_BUCKETS = [
 ]
 
 
-def summarize_profile(path: Path) -> None:
-    """Where one worker's CPU went, from py-spy's collapsed stacks: only samples holding the GIL
-    (Python running, not waiting on a socket) and inside dispatch.run count."""
+def summarize_profile(path: Path, what: str) -> None:
+    """Where one worker's time went, from py-spy's collapsed stacks: only samples inside
+    dispatch.run count (not the task runner's polling)."""
     if not path.exists():
         log("profile    no py-spy output (is py-spy installed and may it trace processes?)")
         return
     counts: Counter = Counter()
-    total = 0
+    total = everything = 0
     for line in path.read_text().splitlines():
         stack, _, n = line.rpartition(" ")
+        everything += int(n)
         if "dispatch.py" not in stack:
             continue
         total += int(n)
@@ -405,7 +417,10 @@ def summarize_profile(path: Path) -> None:
     if not total:
         log("profile    no samples inside dispatch")
         return
-    log(f"profile    one worker's Python CPU, {total:,} samples inside dispatch.run (py-spy --gil, 250 Hz):")
+    log(
+        f"profile    one worker's {what}: {total:,} samples at 250 Hz inside dispatch.run"
+        f" ({100 * total / everything:.0f}% of its {everything:,}; the rest is the task runner between runs):"
+    )
     for label, n in counts.most_common():
         log(f"           {100 * n / total:5.1f}%  {label}")
 
