@@ -232,13 +232,15 @@ class Holding:
         self.ids.difference_update(m.pk for m in messages)
 
     def release(self, messages: list[Message], *, at: datetime | None = None) -> int:
-        """Let rows go unsent (another worker, or this one later, takes them from `at` on)."""
+        """Let rows go unsent: another worker, or this one later, takes them at once, in their
+        place in the queue (they are not sent to the back of a large broadcast), or from `at` on."""
         ids = [m.pk for m in messages if m.pk in self.ids]
         self.take(messages)
         if not ids:
             return 0
+        later = {} if at is None else {"next_attempt_at": at}
         return Message.objects.filter(pk__in=ids, claimed_by=self.worker, status=MessageStatus.CLAIMED).update(
-            status=MessageStatus.QUEUED, claimed_by="", claimed_until=EPOCH, next_attempt_at=at or timezone.now()
+            status=MessageStatus.QUEUED, claimed_by="", claimed_until=EPOCH, **later
         )
 
 

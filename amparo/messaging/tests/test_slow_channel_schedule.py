@@ -80,3 +80,25 @@ def test_three_workers_drain_a_one_message_per_second_channel_within_1_2x_the_id
     senders = set(broadcast.messages.values_list("claimed_by", flat=True))
     assert len(senders) == WORKERS, senders  # the three shared the channel
     print(f"drained {PEOPLE} in {drained_s:.2f} virtual s (ideal {IDEAL_S:.0f} s) by {len(senders)} workers")
+
+
+def test_rows_a_worker_lets_go_on_a_slow_channel_keep_their_place_in_the_queue(
+    officer, consulate, twilio_sms, checkin_template, emulator, settings, monkeypatch
+):
+    """A worker holds about one lease's worth of a slow channel and lets the rest of its batch go
+    at once; those rows must not go to the back of the queue behind rows nobody had claimed yet
+    (with a batch of 4 and a 2 s lease at 1 message/s, people 3 and 4 were sent last)."""
+    settings.MESSAGING_LEASE_S = 2
+    settings.MESSAGING_BATCH = 4
+    twilio_sms.rate_per_second = RATE
+    twilio_sms.save()
+    bulk_people(consulate, 12)
+    broadcast = services.create_broadcast(
+        actor=officer, organization=consulate, title="Sismo", template=checkin_template
+    )
+    services.confirm_broadcast(actor=officer, broadcast=broadcast)
+    clock = VirtualClock(start=time.time())
+    clock.patch(monkeypatch, dispatch)
+    clock.run([functools.partial(dispatch.run, worker="w", budget_s=30, poll_s=0.1, sleep=clock.sleep)])
+    in_queue_order = list(broadcast.messages.order_by("id").values_list("to_address", flat=True))
+    assert [m.to for m in emulator.accepted()] == in_queue_order
