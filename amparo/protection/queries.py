@@ -300,17 +300,17 @@ def outbox(user):
 
 def person_panel(user, person: Person) -> dict | None:
     """This person's screenings and referrals that `user` may see, for the registry's person page:
-    screenings only for sensitive seats, referrals as the policy allows (sent by, or addressed
+    screenings for sensitive seats and first-contact staff (their own), referrals as the policy allows (sent by, or addressed
     to, the user's organizations). None when there is nothing the user could see or do here."""
-    from amparo.protection.access import can_screen, sensitive_principal
+    from amparo.protection.access import can_identify, may_use_screenings, sensitive_principal
 
     p = policy.principal_for(user)
-    sees_screenings = p.is_system or bool(sensitive_principal(p).seats)
-    screenings = (
-        list(policy.visible(user, Screening).filter(person=person).select_related("organization")[:20])
-        if sees_screenings
-        else []
-    )
+    screenings, may_screen = [], False
+    if may_use_screenings(p):
+        screenings = list(policy.visible(p, Screening).filter(person=person).select_related("organization")[:20])
+        may_screen = can_identify(p, person)
+    # First-contact staff see the section for the people they serve (and their own screenings).
+    sees_screenings = p.is_system or bool(sensitive_principal(p).seats) or may_screen or bool(screenings)
     referrals = list(
         policy.visible(user, Referral)
         .filter(person=person)
@@ -322,5 +322,5 @@ def person_panel(user, person: Person) -> dict | None:
         "sees_screenings": sees_screenings,
         "screenings": screenings,
         "referrals": referrals,
-        "may_screen": sees_screenings and can_screen(user, person),
+        "may_screen": may_screen,
     }

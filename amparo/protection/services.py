@@ -64,6 +64,9 @@ def _acting_organization(principal, person: Person) -> Organization:
     """The organization whose sensitive seat sees `person` (its registering organization's seat
     first): the one that screens or refers, never a guess from the user's first seat."""
     organization_id = policy.acting_organization_id(principal, person, policy.SENSITIVE_ROLES)
+    if organization_id is None and not principal.is_system:
+        # First-contact staff screen for the shelter or clinic that serves the person.
+        organization_id = access.first_contact_organization_id(principal, person)
     if organization_id is None:  # the system principal
         return person.registering_organization
     return Organization.objects.get(pk=organization_id)
@@ -123,7 +126,7 @@ def screen_person(
 ) -> Screening:
     """Record a screening and what the rules suggest. Staff then confirm or reject each profile."""
     principal = policy.principal_for(actor)
-    if not access.can_screen(principal, person):
+    if not access.can_identify(principal, person):
         raise PermissionDenied(_("You may not screen this person."))
     if wishes_asylum not in AsylumWish.values:
         raise ProtectionError(_("Unknown answer about asylum: “%(value)s”.") % {"value": wishes_asylum})
@@ -182,7 +185,7 @@ def decide_suggestion(
 ) -> ScreeningSuggestion:
     """Staff confirm or reject a suggested profile (a rejection keeps the suggestion, marked)."""
     principal = policy.principal_for(actor)
-    if not access.can_screen(principal, suggestion.screening.person):
+    if not access.can_review(principal, suggestion.screening):
         raise PermissionDenied(_("You may not review this screening."))
     if decision not in (Decision.CONFIRMED, Decision.REJECTED):
         raise ProtectionError(_("A profile is either confirmed or rejected."))
@@ -213,7 +216,7 @@ def decide_suggestion(
 def add_profile(*, actor, screening: Screening, profile: Profile, note: str = "", request=None) -> ScreeningSuggestion:
     """Staff add a profile the rules did not suggest (confirmed at once, marked as added by staff)."""
     principal = policy.principal_for(actor)
-    if not access.can_screen(principal, screening.person):
+    if not access.can_review(principal, screening):
         raise PermissionDenied(_("You may not review this screening."))
     suggestion, created = ScreeningSuggestion.objects.get_or_create(
         screening=screening,

@@ -33,8 +33,8 @@ from amparo.registry.models import Consent, Person
 from amparo.registry.queries import match_q
 
 
-def _require_sensitive(request):
-    if not policy.principal_for(request.user).sees_sensitive:
+def _require_screening_seat(request):
+    if not access.may_use_screenings(request.user):
         raise PermissionDenied
 
 
@@ -49,7 +49,7 @@ def _errors(request, exc: ValidationError) -> None:
 @login_required
 def screening_index(request):
     """Find a person to screen, and the latest screenings of the organization."""
-    _require_sensitive(request)
+    _require_screening_seat(request)
     q = request.GET.get("q", "").strip()
     people = []
     if q:
@@ -71,9 +71,9 @@ def screening_index(request):
 
 @login_required
 def screening_new(request, person_pk: int):
-    _require_sensitive(request)
+    _require_screening_seat(request)
     person = policy.get_visible_or_404(request.user, Person, pk=person_pk)
-    if not access.can_screen(request.user, person):
+    if not access.can_identify(request.user, person):
         raise PermissionDenied
     form = ScreeningForm(request.POST or None, person_age=person_age(person))
     if request.method == "GET":
@@ -140,7 +140,9 @@ def _screening_context(request, screening: Screening) -> dict:
         "answers": [(text(c), answer_labels.get(v, v)) for c, v in screening.answers.items()],
         "proposals": queries.proposals_for(screening),
         "history": history,
-        "can_review": access.can_screen(request.user, screening.person),
+        "can_review": access.can_review(request.user, screening),
+        "can_refer": access.can_screen(request.user, screening.person),
+        "can_screen_again": access.can_identify(request.user, screening.person),
         "profiles": Profile.objects.filter(is_active=True).exclude(pk__in=[s.profile_id for s in suggestions]),
     }
 
@@ -183,6 +185,8 @@ def referral_new(request, screening_pk: int, step_pk: int, service_pk: int):
     screening = policy.get_visible_or_404(
         request.user, Screening.objects.select_related("person", "organization"), pk=screening_pk
     )
+    if not access.can_screen(request.user, screening.person):
+        raise PermissionDenied  # first-contact staff identify; case workers and consuls refer
     step = get_object_or_404(PathwayStep.objects.select_related("pathway__profile"), pk=step_pk)
     service = get_object_or_404(Service.objects.active().select_related("provider"), pk=service_pk)
     person = screening.person

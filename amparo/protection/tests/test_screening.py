@@ -65,7 +65,7 @@ def test_bad_answers_are_refused_naming_the_question(caseworker, person, answers
     assert not Screening.objects.exists()
 
 
-@pytest.mark.parametrize("role", [Role.MIGRATION_OFFICER, Role.ANALYST, Role.PROVIDER_STAFF, Role.ORG_ADMIN])
+@pytest.mark.parametrize("role", [Role.MIGRATION_OFFICER, Role.ANALYST, Role.ORG_ADMIN])
 def test_roles_without_sensitive_access_may_not_screen_or_read(make_user, ngo, caseworker, person, client, role):
     screening = services.screen_person(actor=caseworker, person=person, answers={"fears_return": "yes"})
     user = make_user(ngo, role)
