@@ -79,9 +79,7 @@ def test_first_contact_staff_do_not_read_other_organizations_screenings(
     assert f"/screenings/{own.pk}/" in index and f"/screenings/{other.pk}/" not in index
 
 
-def test_first_contact_staff_may_not_screen_people_their_organization_does_not_serve(
-    shelter_staff, person, client
-):
+def test_first_contact_staff_may_not_screen_people_their_organization_does_not_serve(shelter_staff, person, client):
     """`person` was registered by the NGO, not the shelter."""
     with pytest.raises(PermissionDenied):
         services.screen_person(actor=shelter_staff, person=person, answers={})
