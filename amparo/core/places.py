@@ -47,21 +47,11 @@ def default_time_zone(country: str) -> str:
 
 
 def country_name(code: str, language: str = "") -> str:
-    """The country's name, in `language` (a Django language code) when the ISO catalogs have it;
-    an unknown code is returned as given."""
-    country = pycountry.countries.get(alpha_2=(code or "").upper())
-    if country is None:
-        return code
-    return _iso_3166(language).gettext(country.name) if language else country.name
+    """The country's CLDR name in `language` (a Django language code; the active one when empty);
+    an unknown code is returned as given. See core/labels.py."""
+    from amparo.core import labels
 
-
-@lru_cache(maxsize=16)
-def _iso_3166(language: str):
-    import gettext
-
-    return gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[language.replace("-", "_"), language[:2]], fallback=True
-    )
+    return labels.country_name(code, language or None)
 
 
 def is_country_code(code: str) -> bool:
@@ -72,5 +62,8 @@ def is_subdivision_code(code: str) -> bool:
     return bool(code) and pycountry.subdivisions.get(code=code.upper()) is not None
 
 
-def country_choices() -> list[tuple[str, str]]:
-    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
+def country_choices(language: str = "") -> list[tuple[str, str]]:
+    """Every country as (code, name), named and sorted in `language` (the active one when empty)."""
+    from amparo.core import labels
+
+    return labels.country_choices(language or None)

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from amparo.accounts import audit, policy
+from amparo.accounts import audit, disclosure, policy
 from amparo.accounts.codes import AuditAction
 from amparo.crises import queries
 from amparo.crises.models import Crisis
@@ -32,15 +32,19 @@ class CrisisOut(Schema):
     is_exercise: bool
 
 
+# A count, or "<5" where small-cell suppression hides 1 to 4 from a caller who sees counts only.
+Count = int | str
+
+
 class CountsOut(Schema):
-    affected: int
-    contacted: int
-    replied: int
-    accounted_for: int
-    needs_assistance: int
-    missing: int
-    outside_now: int
-    by_status: dict[str, int]
+    affected: Count
+    contacted: Count
+    replied: Count
+    accounted_for: Count
+    needs_assistance: Count
+    missing: Count
+    outside_now: Count
+    by_status: dict[str, Count]
     by_nationality: list[dict]
 
 
@@ -87,8 +91,13 @@ def get_crisis(request, crisis_id: int):
 @router.get("/{crisis_id}/counts", response=CountsOut)
 def crisis_counts(request, crisis_id: int):
     crisis = policy.get_visible_or_404(request.auth, Crisis, pk=crisis_id)
-    funnel = queries.funnel(request.auth, crisis)
-    return {**funnel, "by_nationality": queries.counts_by_nationality(request.auth, crisis)}
+    principal = policy.principal_for(request.auth)
+    funnel = disclosure.suppress_counts(queries.funnel(request.auth, crisis), principal)
+    funnel["by_status"] = disclosure.suppress_counts(funnel["by_status"], principal)
+    by_nationality = [
+        disclosure.suppress_counts(r, principal) for r in queries.counts_by_nationality(request.auth, crisis)
+    ]
+    return {**funnel, "by_nationality": by_nationality}
 
 
 @router.get("/{crisis_id}/affected", response=list[AffectedOut])

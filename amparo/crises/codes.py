@@ -3,6 +3,7 @@ export). Messaging and reports import them from here."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CrisisKind(models.TextChoices):
@@ -24,7 +25,7 @@ class Severity(models.TextChoices):
     SEVERE = "severe", _("Severe")
     MODERATE = "moderate", _("Moderate")
     MINOR = "minor", _("Minor")
-    UNKNOWN = "unknown", _("Unknown")
+    UNKNOWN = "unknown", pgettext_lazy("crisis severity", "Unknown")  # "la severidad": desconocida
 
 
 class Phase(models.TextChoices):

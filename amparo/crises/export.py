@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 
-from amparo.accounts import audit
+from amparo.accounts import audit, disclosure
 from amparo.accounts.codes import AuditAction
 from amparo.crises import queries
 from amparo.crises.models import Crisis, WelfareStatus
@@ -95,7 +95,7 @@ COUNT_COLUMNS = (
     ("in_need", "#inneed"),
     ("missing", "#affected+missing"),
 )
-SMALL_CELL = 5  # counts from 1 to 4 are published as "<5" (small-cell suppression)
+SMALL_CELL = disclosure.SMALL_CELL  # counts from 1 to 4 are published as "<5" (accounts/disclosure.py)
 
 
 def write_counts_csv(*, actor, crisis: Crisis, stream, suppress_small: bool = True, request=None) -> int:
@@ -108,8 +108,9 @@ def write_counts_csv(*, actor, crisis: Crisis, stream, suppress_small: bool = Tr
         values = []
         for column, _tag in COUNT_COLUMNS:
             value = row[column]
-            if suppress_small and isinstance(value, int) and 0 < value < SMALL_CELL:
-                value = f"<{SMALL_CELL}"
+            # A published file: small cells are suppressed whoever downloads it (unless a caller
+            # that sees names asks for exact counts), and always for those who see counts only.
+            value = disclosure.suppress(value, actor, published=suppress_small)
             values.append(neutralize(value))
         writer.writerow(values)
     audit.record(actor, AuditAction.EXPORT, crisis, request=request, summary="crisis counts (HXL)", rows=len(rows))

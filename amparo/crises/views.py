@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from amparo.accounts import audit, policy
+from amparo.accounts import audit, disclosure, policy
 from amparo.accounts.codes import AuditAction
 from amparo.crises import cap, charts, geo, map_layer, queries
 from amparo.crises.access import (
@@ -174,8 +174,13 @@ def crisis_detail(request, pk: int):
 
 
 def _summary_context(user, crisis: Crisis) -> dict:
-    funnel = queries.funnel(user, crisis)
+    """The dashboard's figures; for a viewer who sees counts only, 1 to 4 read "<5" everywhere
+    (accounts/disclosure.py), and the chart, whose line would show them, is left out."""
+    principal = policy.principal_for(user)
+    raw = queries.funnel(user, crisis)
     points = queries.accounted_over_time(user, crisis)
+    funnel = disclosure.suppress_counts(raw, principal)
+    counts_only = disclosure.counts_only(principal)
     return {
         "funnel": funnel,
         "funnel_steps": [
@@ -184,13 +189,27 @@ def _summary_context(user, crisis: Crisis) -> dict:
             ("replied", _("Replied"), funnel["replied"]),
             ("accounted_for", _("Accounted for"), funnel["accounted_for"]),
         ],
-        "by_status": [(code, WelfareCode(code).label, n) for code, n in funnel["by_status"].items()],
-        "by_nationality": queries.counts_by_nationality(user, crisis),
-        "by_consulate": queries.counts_by_consulate(user, crisis),
-        "vulnerability": queries.counts_by_vulnerability(user, crisis),
-        "chart": charts.accounted_chart(points, funnel["affected"]),
+        "by_status": [
+            (code, WelfareCode(code).label, disclosure.suppress(n, principal)) for code, n in raw["by_status"].items()
+        ],
+        "by_nationality": [
+            disclosure.suppress_counts(row, principal) for row in queries.counts_by_nationality(user, crisis)
+        ],
+        "by_consulate": [
+            disclosure.suppress_counts(row, principal) for row in queries.counts_by_consulate(user, crisis)
+        ],
+        "vulnerability": disclosure.suppress_counts(queries.counts_by_vulnerability(user, crisis), principal),
+        "chart": None
+        if counts_only and _small_chart(points, raw["affected"])
+        else charts.accounted_chart(points, raw["affected"]),
         "refreshed_at": timezone.now(),
     }
+
+
+def _small_chart(points, affected: int) -> bool:
+    """Whether the chart would print a count of 1 to 4 (its total or its latest figure)."""
+    figures = [affected, points[-1][1]] if points else [affected]
+    return any(0 < n < disclosure.SMALL_CELL for n in figures)
 
 
 @login_required

@@ -17,7 +17,15 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction, ConsentPurpose
 from amparo.protection import access, queries, services
-from amparo.protection.codes import TRANSITIONS, Answer, FactorLevel, ReferralStatus, ServiceKind, UrgentFlag
+from amparo.protection.codes import (
+    TRANSITIONS,
+    Answer,
+    AsylumWish,
+    FactorLevel,
+    ReferralStatus,
+    ServiceKind,
+    UrgentFlag,
+)
 from amparo.protection.forms import CapacityForm, DirectorySearchForm, ReferralForm, ScreeningForm
 from amparo.protection.models import (
     Indicator,
@@ -113,17 +121,27 @@ def screening_detail(request, pk: int):
     return render(request, "protection/screening_detail.html", _screening_context(request, screening))
 
 
+def _indicator_text(indicators: dict, code: str) -> str:
+    """An indicator's question, never its code: the person's own wish to seek asylum is not a
+    question of the list but routes like one (defaults.RULES)."""
+    if code in indicators:
+        return indicators[code].question_text
+    if code == "wishes_asylum":
+        return str(AsylumWish.YES.label)
+    return code
+
+
 def _screening_context(request, screening: Screening) -> dict:
     indicators = {i.code: i for i in Indicator.objects.all()}
     suggestions = list(screening.suggestions.select_related("profile"))
     for s in suggestions:
-        s.indicator_texts = [indicators[c].question_text if c in indicators else c for c in s.indicators]
+        s.indicator_texts = [_indicator_text(indicators, c) for c in s.indicators]
     flags = dict(UrgentFlag.choices)
     answer_labels = dict(Answer.choices)
     levels = dict(FactorLevel.choices)
 
     def text(code):
-        return indicators[code].question_text if code in indicators else code
+        return _indicator_text(indicators, code)
 
     factors = [
         (levels.get(level, level), [text(c) for c in kinds["risk"]], [text(c) for c in kinds["protective"]])
