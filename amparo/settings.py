@@ -180,6 +180,8 @@ LANGUAGES = [
     ("pt", _("Portuguese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Formats Django lacks (Haitian Creole follows French conventions): amparo/formats/.
+FORMAT_MODULE_PATH = ["amparo.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"  # storage; each organization and user has a display zone
