@@ -27,6 +27,7 @@ from amparo.protection.models import (
     ReferralEvent,
     ReferralPathway,
     Screening,
+    ScreeningDraft,
     ScreeningRule,
     ScreeningSuggestion,
     Service,
@@ -82,6 +83,16 @@ def _screening_counts(p: policy.Principal) -> Q:
     return Q(organization_id__in=p.organization_ids())
 
 
+def _drafts(p: policy.Principal) -> Q:
+    # A draft is the organization's unfinished work: read by the seats that screen for it.
+    orgs = p.organization_ids(SCREENING_ROLES)
+    return (
+        Q(organization_id__in=orgs) & (sensitive_person_q(p) | _own_first_contact_screenings(p))
+        if orgs
+        else policy.NOTHING
+    )
+
+
 def _suggestions(p: policy.Principal) -> Q:
     return Q(screening__in=Screening.objects.filter(_screenings(p)).values("pk"))
 
@@ -113,6 +124,7 @@ for _model in (Profile, Indicator, ScreeningRule, ReferralPathway, PathwayStep, 
     policy.register(_model, names=_reference)
 policy.register(Screening, names=_screenings, counts=_screening_counts)
 policy.register(ScreeningSuggestion, names=_suggestions)
+policy.register(ScreeningDraft, names=_drafts)
 policy.register(Referral, names=_referrals, counts=_referral_counts)
 policy.register(ReferralEvent, names=_referral_events)
 

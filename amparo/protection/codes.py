@@ -36,6 +36,24 @@ class FactorKind(models.TextChoices):
 class AnswerKind(models.TextChoices):
     YES_NO = "yes_no", _("Yes or no")
     NUMBER = "number", _("Number")
+    CHOICE = "choice", _("One of a list")
+    MULTI = "multi", _("Several of a list")
+
+
+class Section(models.TextChoices):
+    """Where a question sits on the form. Titles are neutral: the person may see the screen, so
+    they never name a profile ("possible victim of trafficking")."""
+
+    ABOUT_YOU = "about_you", _("About you")
+    LANGUAGE = "language", _("Language")
+    FAMILY = "family", _("Family and people with you")
+    HEALTH = "health", _("Health")
+    JOURNEY = "journey", _("The journey")
+    BEFORE_LEAVING = "before_leaving", _("Before you left")
+    WORK = "work", _("Work and money")
+    DOCUMENTS = "documents", _("Documents")
+    SUPPORT = "support", _("Support")
+    OBSERVATIONS = "observations", _("Staff observations (never asked aloud)")
 
 
 class Answer(models.TextChoices):
@@ -51,6 +69,21 @@ class UrgentFlag(models.TextChoices):
     IMMEDIATE_DANGER = "immediate_danger", _("Immediate danger")
     MEDICAL_EMERGENCY = "medical_emergency", _("Medical emergency")
     UNACCOMPANIED_CHILD = "unaccompanied_child", _("Unaccompanied or separated child")
+    CONTROLLER_PRESENT = "controller_present", _("Suspected trafficker or controller present")
+    PEP_WINDOW = "pep_window", _("Sexual violence within 72 hours: prophylaxis and emergency contraception")
+    CONTRACEPTION_WINDOW = "contraception_window", _("Sexual violence within 120 hours: emergency contraception")
+    LATE_PREGNANCY = "late_pregnancy", _("Late pregnancy")
+    CHRONIC_WITHOUT_MEDICINE = "chronic_without_medicine", _("Chronic illness without medicine")
+    FAMILY_WITHOUT_SHELTER = (
+        "family_without_shelter",
+        _("Lone carer with children or dependants, no safe place tonight"),
+    )
+
+
+# Hours after a sexual assault within which post-exposure prophylaxis (HIV) and the usual emergency
+# contraception work (WHO), and the longest window of emergency contraception (ulipristal, IUD).
+PEP_HOURS = 72
+CONTRACEPTION_HOURS = 120
 
 
 class Priority(models.IntegerChoices):

@@ -237,7 +237,7 @@ PEOPLE = [
         "MX-GRO",
         16.85,
         -99.82,
-        {"age": 67, "alone_or_dependent": "yes", "chronic_no_medicine": "yes"},
+        {"age": 67, "needs_daily_care": "yes", "chronic_no_medicine": "yes"},
         "no",
     ),
 ]

@@ -1,18 +1,28 @@
-"""Forms: the screening form is built from the indicator questions (data), grouped by profile."""
+"""Forms: the screening form is built from the indicator questions (data), in neutral sections."""
 
 from __future__ import annotations
 
+import json
+
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core.forms import QuickRadioSelect
-from amparo.protection.codes import Answer, AnswerKind, AsylumWish, ServiceKind, Urgency
+from amparo.protection.codes import Answer, AnswerKind, AsylumWish, Section, ServiceKind, Urgency
 from amparo.protection.models import Indicator
+from amparo.protection.rules import asked_questions
 from amparo.protection.sharing import DEFAULT_SHARED_FIELDS, SHAREABLE_FIELDS
 from amparo.registry.models import ConsentMethod
 
 
 class ScreeningForm(forms.Form):
+    """The screening: one field per active question, in neutral sections. Every field is drawn,
+    and those the skip logic rules out (`ask_when`, given the person's age and sex and the
+    answers so far) start hidden; screening.js keeps that up to date as staff answer, and the
+    service drops answers to questions that do not apply when saving. With `read_language`, each
+    question also carries its text in the person's language, to read aloud."""
+
     wishes_asylum = forms.ChoiceField(
         label=_("Does the person wish to seek asylum? (their decision; record what they say)"),
         choices=AsylumWish.choices,
@@ -21,42 +31,88 @@ class ScreeningForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, person_age=None, **kwargs):
+    def __init__(self, *args, person_age=None, facts=None, read_language: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.indicators = list(Indicator.objects.filter(is_active=True).select_related("profile"))
+        self.facts = {k: v for k, v in (facts or {}).items() if v not in (None, "")}
+        self.read_language = read_language
+        self.indicators = list(Indicator.objects.filter(is_active=True))
+        self.read_answers = ""
+        if read_language:
+            with translation.override(read_language):
+                self.read_answers = " / ".join(str(label) for _value, label in Answer.choices)
         for ind in self.indicators:
-            if ind.answer_kind == AnswerKind.NUMBER:
-                field = forms.IntegerField(
-                    label=ind.question_text, help_text=ind.why_text, required=False, min_value=0, max_value=130
-                )
-                if ind.code == "age" and person_age is not None:
-                    field.initial = person_age
-            else:
-                field = forms.ChoiceField(
-                    label=ind.question_text,
-                    help_text=ind.why_text,
-                    choices=Answer.choices,
-                    initial=Answer.UNKNOWN,
-                    required=False,
-                    widget=QuickRadioSelect(attrs={"class": "inline-choices"}),
-                )
+            field = self._field(ind)
+            if ind.code == "age" and person_age is not None:
+                field.initial = person_age
             field.indicator = ind
+            field.ask_when_json = json.dumps(ind.ask_when or [])
+            if read_language and not ind.observation:
+                field.read_text = ind.question_in(read_language)
+                field.read_why = ind.why_in(read_language)
+                if ind.answer_kind in (AnswerKind.CHOICE, AnswerKind.MULTI):
+                    field.read_options = " / ".join(label for _v, label in ind.option_choices(read_language))
             self.fields[f"q_{ind.code}"] = field
 
-    def groups(self):
-        """(group label, [bound fields]) in order: general questions first, then by profile."""
-        out: dict = {}
+    @staticmethod
+    def _field(ind: Indicator) -> forms.Field:
+        common = {"label": ind.question_text, "help_text": ind.why_text, "required": False}
+        if ind.answer_kind == AnswerKind.NUMBER:
+            return forms.IntegerField(min_value=0, max_value=ind.number_limit, **common)
+        if ind.answer_kind == AnswerKind.CHOICE:
+            return forms.ChoiceField(
+                choices=[("", _("Not asked or does not know"))] + ind.option_choices(),
+                widget=QuickRadioSelect(attrs={"class": "inline-choices"}),
+                **common,
+            )
+        if ind.answer_kind == AnswerKind.MULTI:
+            return forms.MultipleChoiceField(
+                choices=ind.option_choices(),
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "inline-choices"}),
+                **common,
+            )
+        return forms.ChoiceField(
+            choices=Answer.choices,
+            initial=Answer.UNKNOWN,
+            widget=QuickRadioSelect(attrs={"class": "inline-choices"}),
+            **common,
+        )
+
+    def _current(self) -> dict:
+        """The answers as the page stands (posted, else initial), for the first drawing."""
+        out = dict(self.facts)
         for ind in self.indicators:
-            key = ind.profile.label if ind.profile_id else str(_("General"))
-            out.setdefault(key, []).append(self[f"q_{ind.code}"])
-        return list(out.items())
+            name = f"q_{ind.code}"
+            if self.is_bound:
+                value = self.data.getlist(name) if ind.answer_kind == AnswerKind.MULTI else self.data.get(name)
+            else:
+                value = self.initial.get(name, self.fields[name].initial)
+            if value not in (None, "", []):
+                out[ind.code] = value
+        return out
+
+    def sections(self):
+        """[(section code, title, [bound fields])] in the sections' order; each bound field knows
+        whether it starts hidden (`skipped`)."""
+        asked = asked_questions({i.code: i.ask_when for i in self.indicators}, self._current())
+        by_section: dict = {}
+        for ind in self.indicators:
+            bound = self[f"q_{ind.code}"]
+            bound.skipped = ind.code not in asked
+            by_section.setdefault(ind.section, []).append(bound)
+        titles = dict(Section.choices)
+        order = {code: i for i, code in enumerate(titles)}
+        return [
+            (code, titles.get(code, code), fields)
+            for code, fields in sorted(by_section.items(), key=lambda kv: order.get(kv[0], len(order)))
+        ]
 
     def answers(self) -> dict:
-        return {
-            name[2:]: value
-            for name, value in self.cleaned_data.items()
-            if name.startswith("q_") and value not in (None, "", Answer.UNKNOWN)
-        }
+        out = {}
+        for name, value in self.cleaned_data.items():
+            if not name.startswith("q_") or value in (None, "", Answer.UNKNOWN, []):
+                continue
+            out[name[2:]] = list(value) if isinstance(value, list | tuple) else value
+        return out
 
 
 class ReferralForm(forms.Form):

@@ -9,6 +9,8 @@ provider reads that snapshot, never the person's record.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,6 +28,7 @@ from amparo.protection.codes import (
     FactorLevel,
     Priority,
     ReferralStatus,
+    Section,
     ServiceKind,
     SuggestionSource,
     Urgency,
@@ -33,9 +36,10 @@ from amparo.protection.codes import (
 from amparo.registry.models import Consent, Person
 
 
-def localized(obj, field: str) -> str:
-    """`obj.<field>` in the current language when its `translations` hold one (data, not code)."""
-    lang = (get_language() or "en").split("-")[0]
+def localized(obj, field: str, language: str | None = None) -> str:
+    """`obj.<field>` in `language` (default: the current one) when its `translations` hold it
+    (data, not code); else the row's own text."""
+    lang = (language or get_language() or "en").split("-")[0]
     return (obj.translations or {}).get(lang, {}).get(field) or getattr(obj, field)
 
 
@@ -81,6 +85,23 @@ class Indicator(models.Model):
     observation = models.BooleanField(
         _("observation"), default=False, help_text=_("Noted by staff, never asked aloud.")
     )
+    section = models.CharField(_("section"), max_length=16, choices=Section.choices, default=Section.ABOUT_YOU)
+    ask_when = models.JSONField(
+        _("asked when"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Skip logic: conditions like the rules\' ({"q": "age", "op": "lt", "value": 18}), all needed; a list '
+            'of conditions needs one. "unknown": "ask" asks when the fact is not known. Empty: always asked.'
+        ),
+    )
+    options = models.JSONField(
+        _("options"),
+        default=list,
+        blank=True,
+        help_text='[{"value": "seeing", "labels": {"en": "Seeing", "es": "Ver"}}]',
+    )
+    max_value = models.PositiveIntegerField(_("largest number"), null=True, blank=True)
     translations = models.JSONField(_("translations"), default=dict, blank=True)
     order = models.PositiveSmallIntegerField(default=100)
     is_active = models.BooleanField(_("active"), default=True)
@@ -98,6 +119,28 @@ class Indicator(models.Model):
     @property
     def why_text(self) -> str:
         return localized(self, "why")
+
+    def question_in(self, language: str) -> str:
+        return localized(self, "question", language)
+
+    def why_in(self, language: str) -> str:
+        return localized(self, "why", language)
+
+    def option_choices(self, language: str | None = None) -> list[tuple[str, str]]:
+        """(value, label) of a list question, in `language` (default: the current one)."""
+        lang = (language or get_language() or "en").split("-")[0]
+        return [
+            (o["value"], (o.get("labels") or {}).get(lang) or (o.get("labels") or {}).get("en") or o["value"])
+            for o in self.options or ()
+        ]
+
+    @property
+    def option_values(self) -> set[str]:
+        return {o["value"] for o in self.options or ()}
+
+    @property
+    def number_limit(self) -> int:
+        return self.max_value if self.max_value is not None else 130
 
 
 class ScreeningRule(models.Model):
@@ -171,6 +214,51 @@ class Screening(models.Model):
     @property
     def confirmed_profiles(self):
         return [s.profile for s in self.suggestions.all() if s.decision == Decision.CONFIRMED]
+
+    def care_deadlines(self) -> list[tuple[str, datetime]]:
+        """Time-critical care after a sexual assault: (what, until when), from the hours since the
+        assault the person gave. Empty when no such answer, or the windows have closed."""
+        from amparo.protection.codes import CONTRACEPTION_HOURS, PEP_HOURS
+
+        if self.answers.get("sexual_violence") != "yes":
+            return []
+        try:
+            hours = float(self.answers.get("sexual_violence_hours"))
+        except (TypeError, ValueError):
+            return []
+        assault = self.screened_at - timedelta(hours=hours)
+        out = []
+        if hours < PEP_HOURS:
+            out.append(("pep", assault + timedelta(hours=PEP_HOURS)))
+        if hours < CONTRACEPTION_HOURS:
+            out.append(("contraception", assault + timedelta(hours=CONTRACEPTION_HOURS)))
+        return out
+
+
+class ScreeningDraft(models.Model):
+    """A screening saved half-way, to resume later: answers only; it suggests nothing and changes
+    nothing. One per person and organization; saving the screening deletes it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="screening_drafts")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    saved_by_label = models.CharField(max_length=150)
+    saved_at = models.DateTimeField(_("saved at"), default=timezone.now)
+    answers = models.JSONField(_("answers"), default=dict)
+    wishes_asylum = models.CharField(
+        _("wish to seek asylum"), max_length=12, choices=AsylumWish.choices, default=AsylumWish.NOT_ASKED
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "organization"], name="one_screening_draft_per_organization")
+        ]
+
+    def __str__(self) -> str:
+        return f"draft {self.person_id} @ {self.organization_id}"
 
 
 class ScreeningSuggestion(models.Model):

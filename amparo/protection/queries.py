@@ -324,3 +324,20 @@ def person_panel(user, person: Person) -> dict | None:
         "referrals": referrals,
         "may_screen": may_screen,
     }
+
+
+def household_facts(person: Person) -> dict:
+    """What the registry says about the person's household: how many children (under 18) and
+    other adults are in it (members of unknown age count as neither). Hints for the screening."""
+    from amparo.protection.sharing import age_on
+
+    out = {"children": 0, "other_adults": 0}
+    if not person.household_id:
+        return out
+    members = Person.objects.filter(household_id=person.household_id).exclude(pk=person.pk)
+    for birth_date in members.exclude(record_status__in=["merged", "deceased"]).values_list("birth_date", flat=True):
+        age = age_on(birth_date)
+        if age is None:
+            continue
+        out["children" if age < 18 else "other_adults"] += 1
+    return out

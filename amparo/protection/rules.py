@@ -56,9 +56,18 @@ def _number(value: Any) -> float | None:
 
 def condition_holds(condition: Mapping, answers: Mapping[str, Any]) -> bool:
     value = answers.get(condition["q"])
+    op, expected = condition.get("op", "eq"), condition.get("value")
+    if isinstance(value, list | tuple):  # several of a list: "eq" is "includes"
+        values = {str(v) for v in value}
+        if op == "eq":
+            return str(expected) in values
+        if op == "ne":
+            return bool(values) and str(expected) not in values
+        if op == "in":
+            return bool(values & {str(v) for v in expected or ()})
+        return False
     if value in NO_ANSWER:
         return False
-    op, expected = condition.get("op", "eq"), condition.get("value")
     if op == "eq":
         return str(value) == str(expected)
     if op == "ne":
@@ -121,3 +130,46 @@ def rule_specs(queryset) -> list[RuleSpec]:
         )
         for r in queryset.filter(is_active=True).select_related("profile").order_by("code")
     ]
+
+
+# --- Skip logic: which questions are asked of this person --------------------------------------
+
+
+def _unanswered(value: Any) -> bool:
+    if isinstance(value, list | tuple):
+        return not value
+    return value in NO_ANSWER
+
+
+def _allows(condition: Mapping, facts: Mapping[str, Any]) -> bool:
+    if _unanswered(facts.get(condition["q"])):
+        return condition.get("unknown") == "ask"
+    return condition_holds(condition, facts)
+
+
+def asked(ask_when, facts: Mapping[str, Any]) -> bool:
+    """Whether a question with these `ask_when` clauses is asked, given the facts known so far
+    (answers, and the person's age and sex). Every clause must allow it; a clause that is a list
+    allows it when one of its conditions does. An unanswered fact blocks the question unless the
+    condition says "unknown": "ask" (when age or sex is unknown, ask rather than skip)."""
+    for clause in ask_when or ():
+        if isinstance(clause, list | tuple):
+            if not any(_allows(c, facts) for c in clause):
+                return False
+        elif not _allows(clause, facts):
+            return False
+    return True
+
+
+def asked_questions(questions: Mapping[str, Any], facts: Mapping[str, Any]) -> set[str]:
+    """The codes of the questions asked, from {code: ask_when} and the facts. A question that is
+    not asked counts as unanswered for the others (a follow-up of a skipped question is skipped),
+    so this runs to a fixed point (a few passes: a question may depend on a later observation)."""
+    current = set(questions)
+    for _ in range(len(questions) + 1):
+        known = {k: v for k, v in facts.items() if k not in questions or k in current}
+        following = {code for code, ask_when in questions.items() if asked(ask_when, known)}
+        if following == current:
+            break
+        current = following
+    return current

@@ -35,12 +35,13 @@ from amparo.protection.models import (
     ReferralEvent,
     ReferralPathway,
     Screening,
+    ScreeningDraft,
     ScreeningRule,
     ScreeningSuggestion,
     Service,
 )
-from amparo.protection.rules import evaluate, rule_specs
-from amparo.protection.sharing import DEFAULT_SHARED_FIELDS, UnknownField, build_snapshot
+from amparo.protection.rules import asked_questions, evaluate, rule_specs
+from amparo.protection.sharing import DEFAULT_SHARED_FIELDS, UnknownField, age_on, build_snapshot
 from amparo.registry.models import Consent, ConsentMethod, Person
 from amparo.registry.services import record_consent
 
@@ -72,7 +73,15 @@ def _acting_organization(principal, person: Person) -> Organization:
     return Organization.objects.get(pk=organization_id)
 
 
-def _clean_answers(answers: dict) -> dict:
+def person_facts(person: Person) -> dict:
+    """What the registry already says that the skip logic needs: sex and age (None when unknown)."""
+    return {"sex": person.sex, "age": age_on(person.birth_date)}
+
+
+def _clean_answers(answers: dict, facts: dict | None = None) -> dict:
+    """Answers checked against their questions (errors name the question), then only those the
+    skip logic asks of this person: a question that does not apply is neither asked nor stored
+    (pregnancy of a man, a child's questions of an adult)."""
     indicators = {i.code: i for i in Indicator.objects.filter(is_active=True)}
     clean, errors = {}, []
     for code, value in answers.items():
@@ -82,18 +91,30 @@ def _clean_answers(answers: dict) -> dict:
         if indicator is None:
             errors.append(_("Unknown question “%(code)s”.") % {"code": code})
             continue
-        if value in ("", None):
+        if value in ("", None, []):
             continue
-        if indicator.answer_kind == AnswerKind.NUMBER:
+        kind = indicator.answer_kind
+        if kind == AnswerKind.NUMBER:
             try:
                 number = int(value)
             except (TypeError, ValueError):
                 errors.append(_("“%(code)s” needs a whole number, not “%(value)s”.") % {"code": code, "value": value})
                 continue
-            if not 0 <= number <= 130:
-                errors.append(_("“%(code)s” must be between 0 and 130.") % {"code": code})
+            if not 0 <= number <= indicator.number_limit:
+                errors.append(
+                    _("“%(code)s” must be between 0 and %(max)s.") % {"code": code, "max": indicator.number_limit}
+                )
                 continue
             clean[code] = number
+        elif kind in (AnswerKind.CHOICE, AnswerKind.MULTI):
+            values = [value] if isinstance(value, str) else list(value) if isinstance(value, list | tuple) else [value]
+            unknown = [str(v) for v in values if v not in indicator.option_values]
+            if unknown or (kind == AnswerKind.CHOICE and len(values) != 1):
+                errors.append(
+                    _("“%(code)s” has no answer “%(value)s”.") % {"code": code, "value": ", ".join(unknown) or value}
+                )
+                continue
+            clean[code] = values[0] if kind == AnswerKind.CHOICE else sorted(set(values))
         else:
             if value not in Answer.values:
                 errors.append(_("“%(code)s” has no answer “%(value)s”.") % {"code": code, "value": value})
@@ -101,7 +122,9 @@ def _clean_answers(answers: dict) -> dict:
             clean[code] = value
     if errors:
         raise ProtectionError(errors)
-    return clean
+    known = {k: v for k, v in (facts or {}).items() if v is not None}
+    asked = asked_questions({c: i.ask_when for c, i in indicators.items()}, {**known, **clean})
+    return {code: value for code, value in clean.items() if code in asked}
 
 
 def _factors(answers: dict) -> list[dict]:
@@ -122,17 +145,22 @@ def screen_person(
     wishes_asylum: str = AsylumWish.NOT_ASKED,
     note: str = "",
     organization: Organization | None = None,
+    draft: ScreeningDraft | None = None,
     request=None,
 ) -> Screening:
-    """Record a screening and what the rules suggest. Staff then confirm or reject each profile."""
+    """Record a screening and what the rules suggest. Staff then confirm or reject each profile.
+    A draft being completed (`draft`) is replaced by the screening."""
     principal = policy.principal_for(actor)
     if not access.can_identify(principal, person):
         raise PermissionDenied(_("You may not screen this person."))
     if wishes_asylum not in AsylumWish.values:
         raise ProtectionError(_("Unknown answer about asylum: “%(value)s”.") % {"value": wishes_asylum})
-    clean = _clean_answers(answers)
+    clean = _clean_answers(answers, person_facts(person))
     if organization is None:
         organization = _acting_organization(principal, person)
+    if draft is not None:
+        _check_draft(principal, draft, person)
+        draft.delete()
     # The wish is an answer like any other, so rules (data) can route on it.
     evaluated = dict(clean, wishes_asylum=wishes_asylum)
     result = evaluate(rule_specs(ScreeningRule.objects.all()), evaluated)
@@ -177,6 +205,63 @@ def screen_person(
         urgent=bool(result.urgent_flags),
     )
     return screening
+
+
+def _check_draft(principal, draft: ScreeningDraft, person: Person) -> None:
+    if draft.person_id != person.pk or not policy.visible(principal, ScreeningDraft).filter(pk=draft.pk).exists():
+        raise PermissionDenied(_("This draft is not yours to complete."))
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    actor,
+    person: Person,
+    answers: dict,
+    wishes_asylum: str = AsylumWish.NOT_ASKED,
+    note: str = "",
+    request=None,
+) -> ScreeningDraft:
+    """Keep a half-done screening to resume later (one per person and organization): the answers
+    are checked as for a screening, nothing is suggested and nothing else changes."""
+    principal = policy.principal_for(actor)
+    if not access.can_identify(principal, person):
+        raise PermissionDenied(_("You may not screen this person."))
+    if wishes_asylum not in AsylumWish.values:
+        raise ProtectionError(_("Unknown answer about asylum: “%(value)s”.") % {"value": wishes_asylum})
+    clean = _clean_answers(answers, person_facts(person))
+    organization = _acting_organization(principal, person)
+    draft, created = ScreeningDraft.objects.update_or_create(
+        person=person,
+        organization=organization,
+        defaults={
+            "answers": clean,
+            "wishes_asylum": wishes_asylum,
+            "note": note,
+            "saved_by": principal.user,
+            "saved_by_label": principal.label,
+            "saved_at": timezone.now(),
+        },
+    )
+    audit.record(
+        principal,
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        person,
+        request=request,
+        organization=organization,
+        summary=f"screening draft of person {person.pk}",
+        answers=len(clean),
+    )
+    return draft
+
+
+def draft_for(actor, person: Person) -> ScreeningDraft | None:
+    """The draft the user's acting organization keeps for this person, if any."""
+    principal = policy.principal_for(actor)
+    if not access.can_identify(principal, person):
+        return None
+    organization = _acting_organization(principal, person)
+    return policy.visible(principal, ScreeningDraft).filter(person=person, organization=organization).first()
 
 
 @transaction.atomic

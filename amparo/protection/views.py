@@ -3,6 +3,9 @@ a service call, a render. Reads of screenings and referrals are audited."""
 
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +14,8 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,7 +41,7 @@ from amparo.protection.models import (
     ScreeningSuggestion,
     Service,
 )
-from amparo.protection.sharing import display_rows, person_age
+from amparo.protection.sharing import display_rows
 from amparo.registry.models import Consent, Person
 from amparo.registry.queries import match_q
 
@@ -77,33 +82,83 @@ def screening_index(request):
     return render(request, "protection/screening_index.html", {"q": q, "people": people, "recent": recent})
 
 
+READ_LANGUAGES = ("es", "en", "fr", "ht", "pt")
+
+
+def _read_language(request, person: Person) -> str:
+    """The language to read the questions aloud in: the one asked for, else the person's."""
+    asked = request.GET.get("read", "")
+    if asked in READ_LANGUAGES or asked == "-":
+        return "" if asked == "-" else asked
+    for tag in [person.preferred_language, *(person.languages or [])]:
+        lang = (tag or "").split("-")[0].lower()
+        if lang in READ_LANGUAGES:
+            return lang if lang != (get_language() or "en").split("-")[0] else ""
+    return ""
+
+
 @login_required
 def screening_new(request, person_pk: int):
     _require_screening_seat(request)
     person = policy.get_visible_or_404(request.user, Person, pk=person_pk)
     if not access.can_identify(request.user, person):
         raise PermissionDenied
-    form = ScreeningForm(request.POST or None, person_age=person_age(person))
+    draft = services.draft_for(request.user, person)
+    facts = services.person_facts(person)
+    household = queries.household_facts(person)
+    initial = {}
+    if draft is not None:
+        initial = {f"q_{code}": value for code, value in draft.answers.items()}
+        initial.update(wishes_asylum=draft.wishes_asylum, note=draft.note)
+    elif household["children"]:
+        initial["q_travelling_with_children"] = "yes"
+        if not household["other_adults"]:
+            initial["q_sole_caregiver"] = "yes"
+    read_language = _read_language(request, person)
+    form = ScreeningForm(
+        request.POST or None, initial=initial, person_age=facts["age"], facts=facts, read_language=read_language
+    )
     if request.method == "GET":
         audit.record(
             request.user, AuditAction.VIEW, person, request=request, summary=f"screening form: {person.full_name}"
         )
     if request.method == "POST" and form.is_valid():
+        fields = {
+            "actor": request.user,
+            "person": person,
+            "answers": form.answers(),
+            "wishes_asylum": form.cleaned_data["wishes_asylum"],
+            "note": form.cleaned_data["note"],
+            "request": request,
+        }
         try:
-            screening = services.screen_person(
-                actor=request.user,
-                person=person,
-                answers=form.answers(),
-                wishes_asylum=form.cleaned_data["wishes_asylum"],
-                note=form.cleaned_data["note"],
-                request=request,
-            )
+            if "save_draft" in request.POST:
+                services.save_draft(**fields)
+            else:
+                screening = services.screen_person(draft=draft, **fields)
         except ValidationError as exc:
             _errors(request, exc)
         else:
+            if "save_draft" in request.POST:
+                messages.success(request, _("Draft saved. You can resume it from this page."))
+                return redirect(request.get_full_path())
             messages.success(request, _("Screening saved. Review each suggested profile."))
             return redirect("protection:screening_detail", pk=screening.pk)
-    return render(request, "protection/screening_form.html", {"person": person, "form": form})
+    languages = dict(settings.LANGUAGES)
+    return render(
+        request,
+        "protection/screening_form.html",
+        {
+            "person": person,
+            "form": form,
+            "draft": draft,
+            "household": household,
+            "facts_json": json.dumps({k: v for k, v in facts.items() if v is not None}),
+            "read_language": read_language,
+            "read_language_name": languages.get(read_language, ""),
+            "read_choices": [(code, languages[code]) for code in READ_LANGUAGES],
+        },
+    )
 
 
 @login_required
@@ -138,6 +193,15 @@ def _screening_context(request, screening: Screening) -> dict:
         s.indicator_texts = [_indicator_text(indicators, c) for c in s.indicators]
     flags = dict(UrgentFlag.choices)
     answer_labels = dict(Answer.choices)
+
+    def answer_text(code, value):
+        ind = indicators.get(code)
+        if ind is not None and ind.options:
+            labels = dict(ind.option_choices())
+            values = value if isinstance(value, list) else [value]
+            return ", ".join(str(labels.get(v, v)) for v in values)
+        return answer_labels.get(value, value) if isinstance(value, str) else value
+
     levels = dict(FactorLevel.choices)
 
     def text(code):
@@ -155,7 +219,11 @@ def _screening_context(request, screening: Screening) -> dict:
         "flags": [flags.get(f, f) for f in screening.urgent_flags],
         "factors": factors,
         "indicators": indicators,
-        "answers": [(text(c), answer_labels.get(v, v)) for c, v in screening.answers.items()],
+        "answers": [(text(c), answer_text(c, v)) for c, v in screening.answers.items()],
+        "deadlines": _deadlines(screening),
+        "interpreter": answer_text("interpretation_language", screening.answers["interpretation_language"])
+        if screening.answers.get("needs_interpretation") == "yes" and "interpretation_language" in screening.answers
+        else (_("yes") if screening.answers.get("needs_interpretation") == "yes" else ""),
         "proposals": queries.proposals_for(screening),
         "history": history,
         "can_review": access.can_review(request.user, screening),
@@ -163,6 +231,19 @@ def _screening_context(request, screening: Screening) -> dict:
         "can_screen_again": access.can_identify(request.user, screening.person),
         "profiles": Profile.objects.filter(is_active=True).exclude(pk__in=[s.profile_id for s in suggestions]),
     }
+
+
+def _deadlines(screening: Screening) -> list[dict]:
+    """The time-critical care windows still open (or closed since), for the result's banner."""
+    labels = {
+        "pep": _("Post-exposure prophylaxis (HIV) and emergency contraception: before"),
+        "contraception": _("Emergency contraception (some methods): before"),
+    }
+    now = timezone.now()
+    return [
+        {"kind": kind, "label": labels[kind], "until": until, "closed": until <= now}
+        for kind, until in screening.care_deadlines()
+    ]
 
 
 @login_required

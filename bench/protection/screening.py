@@ -82,7 +82,8 @@ def main() -> None:
     answers = {"wishes_asylum": "not_asked", "note": "bench"}
     for name, field in form.fields.items():
         if name.startswith("q_"):
-            answers[name] = "yes" if isinstance(field, forms.ChoiceField) else "30"
+            options = field.indicator.options
+            answers[name] = options[0]["value"] if options else "yes" if isinstance(field, forms.ChoiceField) else "30"
     questions = sum(name.startswith("q_") for name in form.fields)
     print(
         f"{connection.vendor}, {Person.objects.count()} people, {questions} questions; "

@@ -67,7 +67,7 @@ def test_first_contact_staff_do_not_read_other_organizations_screenings(
     from amparo.accounts.models import Membership
 
     Membership.objects.create(user=worker, organization=shelter, role=Role.CASE_WORKER)
-    other = services.screen_person(actor=worker, person=guest, answers={"crime_in_transit": "yes"}, organization=ngo)
+    other = services.screen_person(actor=worker, person=guest, answers={"robbed_in_transit": "yes"}, organization=ngo)
     assert set(Screening.objects.visible_to(shelter_staff)) == {own}
     assert set(Screening.objects.visible_to(worker)) == {own, other}  # a sensitive seat reads all
     client.force_login(shelter_staff)
