@@ -185,7 +185,7 @@ def test_the_72_hour_window_is_a_visible_deadline_on_the_result(client, casework
     later = Screening.objects.filter(pk=screening.pk)
     later.update(screened_at=timezone.now() - timedelta(hours=60))
     page = client.get(reverse("protection:screening_detail", args=[screening.pk])).content.decode()
-    assert page.count("window closed") == 1  # 72 h closed, 120 h still open
+    assert page.count("window-closed") == 1  # 72 h closed, 120 h still open
 
 
 def test_every_question_reads_in_five_languages():
