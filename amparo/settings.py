@@ -225,6 +225,9 @@ IMPORT_FILES_KEEP_HOURS = env_int("AMPARO_IMPORT_FILES_KEEP_HOURS", 72)
 IMPORT_STALL_MINUTES = env_int("AMPARO_IMPORT_STALL_MINUTES", 10)
 
 # --- Maps: tiles come from the internet, which a closed network lacks; empty = outline map.
+# CAP feeds and alert URLs are never fetched from loopback, private, link-local or reserved
+# addresses (a URL must not make Amparo read its own network) unless this allows it.
+CAP_ALLOW_PRIVATE_ADDRESSES = env_bool("AMPARO_CAP_ALLOW_PRIVATE_ADDRESSES", False)
 MAP_TILE_URL = env_str("AMPARO_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("AMPARO_MAP_TILE_ATTRIBUTION", "")
 

@@ -26,7 +26,7 @@ from amparo.crises.access import (
     can_write_welfare,
     manager_organizations,
 )
-from amparo.crises.cap_import import import_alerts
+from amparo.crises.cap_import import import_batch
 from amparo.crises.codes import ACCOUNTED_FOR, AreaKind, Need, WelfareCode, WelfareSource
 from amparo.crises.export import write_affected_csv, write_counts_csv
 from amparo.crises.forms import AlertLevelForm, AreasForm, CapImportForm, CrisisForm, WelfareForm, specs_from_drawn
@@ -436,11 +436,11 @@ def cap_import(request):
     if request.method == "POST" and form.is_valid():
         upload, url = form.cleaned_data.get("file"), form.cleaned_data.get("url")
         try:
-            alerts = cap.load_bytes(upload.read()) if upload else cap.load_url(url)
+            batch = cap.load_bytes(upload.read()) if upload else cap.load_url(url)
         except cap.InvalidCapAlert as exc:
             form.add_error(None, _("Rejected, nothing changed: %(error)s") % {"error": exc})
         else:
-            outcomes = import_alerts(actor=request.user, messages=alerts, source_url=url or "")
+            outcomes = import_batch(actor=request.user, batch=batch, source_url=url or "")
             if url and form.cleaned_data.get("poll"):
                 from amparo.crises.tasks import start_polling
 
