@@ -225,6 +225,8 @@ def _screening_context(request, screening: Screening) -> dict:
         if screening.answers.get("needs_interpretation") == "yes" and "interpretation_language" in screening.answers
         else (_("yes") if screening.answers.get("needs_interpretation") == "yes" else ""),
         "proposals": queries.proposals_for(screening),
+        "no_pathway": queries.no_pathway_for(screening),
+        "confirmed_count": sum(1 for s in suggestions if s.decision == "confirmed"),
         "history": history,
         "can_review": access.can_review(request.user, screening),
         "can_refer": access.can_screen(request.user, screening.person),
