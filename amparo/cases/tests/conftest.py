@@ -32,7 +32,9 @@ def person(make_person, ngo):
 def case(worker, supervisor, person):
     from amparo.cases import services
 
-    return services.open_case(actor=worker, person=person, supervisor=supervisor, summary="needs shelter")
+    return services.open_case(
+        actor=worker, consent_method="verbal", person=person, supervisor=supervisor, summary="needs shelter"
+    )
 
 
 @pytest.fixture(autouse=True)
