@@ -44,3 +44,10 @@ def _english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    """Pages are read in English (the app's default is Spanish) unless a test sets the language
+    cookie; the catalogs' completeness is tested in core/tests/test_i18n.py."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
