@@ -752,9 +752,14 @@ def flag_profile_change(*, person: Person, screening: Screening, actor) -> list[
             for pk in ids
         ]
     )
-    audit.record_many(
-        principal, AuditAction.STATUS_CHANGE, Case, ids, summary=f"profiles changed by screening {screening.pk}"
-    )
+    for pk in ids:
+        audit.record(
+            principal,
+            AuditAction.STATUS_CHANGE,
+            object_type="cases.case",
+            object_id=pk,
+            summary=f"profiles changed by screening {screening.pk}",
+        )
     return ids
 
 

@@ -233,9 +233,14 @@ def flag_profile_change(*, person: Person, screening: Screening, actor) -> list[
         Referral.objects.filter(pk__in=ids).update(
             profiles_changed_at=timezone.now(), profiles_changed_screening=screening
         )
-        audit.record_many(
-            principal, AuditAction.STATUS_CHANGE, Referral, ids, summary=f"profiles changed by screening {screening.pk}"
-        )
+        for pk in ids:  # a person has a few open referrals: one event each, like any status change
+            audit.record(
+                principal,
+                AuditAction.STATUS_CHANGE,
+                object_type="protection.referral",
+                object_id=pk,
+                summary=f"profiles changed by screening {screening.pk}",
+            )
     for config in apps.get_app_configs():
         hook = getattr(config, "profiles_changed", None)
         if callable(hook):
