@@ -92,6 +92,11 @@ class UrgentFlag(models.TextChoices):
 # contraception work (WHO), and the longest window of emergency contraception (ulipristal, IUD).
 PEP_HOURS = 72
 CONTRACEPTION_HOURS = 120
+# What each window is for, as a deadline reads on a referral or a case.
+CARE_WINDOWS = {
+    "pep": _("Post-exposure prophylaxis (HIV) and emergency contraception: before"),
+    "contraception": _("Emergency contraception (some methods): before"),
+}
 
 
 class Priority(models.IntegerChoices):

@@ -519,6 +519,11 @@ class Referral(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     overdue_flagged_at = models.DateTimeField(_("flagged overdue"), null=True, blank=True)
+    # Set when a newer screening changed the person's profiles; cleared when the sender reviewed it.
+    profiles_changed_at = models.DateTimeField(_("profiles changed"), null=True, blank=True)
+    profiles_changed_screening = models.ForeignKey(
+        Screening, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = ReferralQuerySet.as_manager()
 
@@ -558,6 +563,21 @@ class Referral(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == ReferralStatus.SENT and self.respond_by is not None and self.respond_by < timezone.now()
+
+    def care_deadlines(self) -> list[tuple[str, datetime]]:
+        """The time-critical care windows of the screening behind the referral (after a sexual
+        assault: 72 hours for prophylaxis, 120 for emergency contraception)."""
+        return self.screening.care_deadlines() if self.screening_id else []
+
+    def care_deadline_rows(self) -> list[dict]:
+        """The same windows as rows for a page: what, until when, and whether it has closed."""
+        from amparo.protection.codes import CARE_WINDOWS
+
+        now = timezone.now()
+        return [
+            {"kind": kind, "label": CARE_WINDOWS[kind], "until": until, "closed": until <= now}
+            for kind, until in self.care_deadlines()
+        ]
 
 
 class ReferralEvent(models.Model):

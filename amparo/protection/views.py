@@ -405,6 +405,7 @@ def referral_detail(request, pk: int):
         "actions": actions,
         "events": referral.events.all(),
         "can_send": sender and referral.status == ReferralStatus.DRAFT,
+        "care_deadlines": referral.care_deadline_rows() if _shares_urgency(referral, sender) else [],
     }
     if sender:
         context["person"] = referral.person
@@ -415,6 +416,25 @@ def referral_detail(request, pk: int):
             initial={"urgency": referral.urgency, "shared_fields": referral.shared_fields, "reason": referral.reason}
         )
     return render(request, "protection/referral_detail.html", context)
+
+
+def _shares_urgency(referral: Referral, sender: bool) -> bool:
+    """The care windows after a sexual assault show to the sender, and to the provider when the
+    sender shared the urgent flags or the profiles (the deadline says no more than they do)."""
+    return sender or bool({"urgent_flags", "profiles"} & set(referral.shared_fields))
+
+
+@login_required
+@require_POST
+def referral_profiles_reviewed(request, pk: int):
+    referral = policy.get_visible_or_404(request.user, Referral, pk=pk)
+    try:
+        services.review_profile_change(
+            actor=request.user, referral=referral, note=request.POST.get("note", ""), request=request
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("protection:referral_detail", pk=pk)
 
 
 @login_required
