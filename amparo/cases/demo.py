@@ -11,6 +11,7 @@ from django.utils import timezone
 from amparo.accounts.models import Organization
 from amparo.cases import services
 from amparo.cases.models import Case, Step
+from amparo.cases.queries import open_items
 from amparo.registry.models import Person
 
 
@@ -89,11 +90,15 @@ def load(stdout) -> dict:
     jean = people.get("demo-protection-5")
     if jean:
         case = services.open_case(actor=worker, person=jean, consent_method="verbal")
+        # His referral from the screening stays with the shelter: closing says why, as staff must.
         services.close_case(
             actor=worker,
             case=case,
             reason="person_left",
             note="Continuó su viaje.",
+            open_item_reasons={
+                item.key: "Continuó su viaje; el albergue cierra la referencia." for item in open_items(case)
+            },
             no_follow_up_reason="Sin teléfono ni dirección en destino.",
         )
         made.append(case)
