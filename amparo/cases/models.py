@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.accounts.models import Organization
 from amparo.accounts.policy import ScopedQuerySet
@@ -60,8 +61,8 @@ class Sensitivity(models.TextChoices):
 
 class ActionStatus(models.TextChoices):
     OPEN = "open", _("Open")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    DONE = "done", pgettext_lazy("case plan action status", "Done")  # "la acción": hecha
+    CANCELLED = "cancelled", pgettext_lazy("case plan action status", "Cancelled")
 
 
 class ConsentGiver(models.TextChoices):

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from amparo.accounts import audit, disclosure, policy
@@ -41,6 +42,25 @@ from amparo.crises.services import (
 )
 from amparo.registry.access import can_see_position
 from amparo.registry.models import Person
+
+# What importing a CAP message did to its crisis, in words (cap_import.CapOutcome.action is a code).
+CAP_OUTCOMES = {
+    "created": pgettext_lazy("CAP import outcome", "opened"),
+    "updated": pgettext_lazy("CAP import outcome", "updated"),
+    "cancelled": pgettext_lazy("CAP import outcome", "closed by a Cancel"),
+    "duplicate": pgettext_lazy("CAP import outcome", "already imported"),
+    "exercise": pgettext_lazy("CAP import outcome", "drill opened"),
+}
+
+
+def _areas_changed(result) -> str:
+    """The message after areas change: one count carries the plural, the others read as labels
+    ("new: 1"), so no language has to agree an adjective with a number it cannot see."""
+    return ngettext(
+        "Areas changed: %(total)s person affected (new: %(added)s; now outside, kept and flagged: %(out)s).",
+        "Areas changed: %(total)s people affected (new: %(added)s; now outside, kept and flagged: %(out)s).",
+        result.total,
+    ) % {"total": result.total, "added": result.added, "out": result.flagged_outside}
 
 
 def _crisis(request, pk: int) -> Crisis:
@@ -90,7 +110,11 @@ def crisis_create(request):
             areas=areas.cleaned_data["specs"],
             request=request,
         )
-        messages.success(request, _("Crisis opened: %(n)s people affected.") % {"n": crisis.welfare.affected().count()})
+        n = crisis.welfare.affected().count()
+        messages.success(
+            request,
+            ngettext("Crisis opened: %(n)s person affected.", "Crisis opened: %(n)s people affected.", n) % {"n": n},
+        )
         return redirect("crises:crisis_detail", pk=crisis.pk)
     return render(request, "crises/crisis_form.html", {"form": form, "areas": areas, "crisis": None, **_map_context()})
 
@@ -119,11 +143,7 @@ def crisis_edit(request, pk: int):
                 replace=bool(request.POST.get("replace_areas")),
                 request=request,
             )
-            messages.success(
-                request,
-                _("Areas changed: %(total)s affected, %(added)s new, %(out)s now outside (kept, flagged).")
-                % {"total": result.total, "added": result.added, "out": result.flagged_outside},
-            )
+            messages.success(request, _areas_changed(result))
         return redirect("crises:crisis_detail", pk=crisis.pk)
     return render(
         request, "crises/crisis_form.html", {"form": form, "areas": areas, "crisis": crisis, **_map_context()}
@@ -387,11 +407,7 @@ def recompute(request, pk: int):
     crisis = _crisis(request, pk)
     _require_change(request, crisis)
     result = set_areas(actor=request.user, crisis=crisis, areas=[], replace=False, request=request)
-    messages.success(
-        request,
-        _("Areas changed: %(total)s affected, %(added)s new, %(out)s now outside (kept, flagged).")
-        % {"total": result.total, "added": result.added, "out": result.flagged_outside},
-    )
+    messages.success(request, _areas_changed(result))
     return redirect("crises:crisis_detail", pk=crisis.pk)
 
 
@@ -455,8 +471,16 @@ def cap_import(request):
                 else:
                     messages.success(
                         request,
-                        _("Crisis %(name)s (%(action)s): %(n)s affected.")
-                        % {"name": outcome.crisis.name, "action": outcome.action, "n": outcome.affected},
+                        ngettext(
+                            "Crisis %(name)s (%(action)s): %(n)s person affected.",
+                            "Crisis %(name)s (%(action)s): %(n)s people affected.",
+                            outcome.affected,
+                        )
+                        % {
+                            "name": outcome.crisis.name,
+                            "action": CAP_OUTCOMES.get(outcome.action, outcome.action),
+                            "n": outcome.affected,
+                        },
                     )
             first = next((o.crisis for o in outcomes if o.crisis is not None), None)
             return redirect(reverse("crises:crisis_detail", args=[first.pk]) if first else "crises:crisis_list")

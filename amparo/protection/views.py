@@ -24,6 +24,7 @@ from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction, ConsentPurpose
 from amparo.protection import access, queries, services
 from amparo.protection.codes import (
+    ACTION_LABELS,
     TRANSITIONS,
     Answer,
     AsylumWish,
@@ -396,7 +397,7 @@ def referral_detail(request, pk: int):
             and to != ReferralStatus.SENT
             and ((side == "sender" and sender) or (side == "receiver" and receiver))
         ):
-            actions.append((to, ReferralStatus(to).label))
+            actions.append((to, ACTION_LABELS[to]))
     context = {
         "referral": referral,
         "sender": sender,
