@@ -17,6 +17,7 @@ from amparo.cases.models import (
     Sensitivity,
     Step,
 )
+from amparo.core.pickers import USER_HELP, PickerInput
 from amparo.protection.codes import Priority
 
 
@@ -200,5 +201,12 @@ class TransferForm(forms.Form):
     to_organization = forms.ModelChoiceField(
         label=_("Organization"), queryset=Organization.objects.filter(is_active=True)
     )
-    to_worker = forms.CharField(label=_("New case worker (user name)"), max_length=150)
+    # Chosen by name among the user's own organization's staff (core/pickers.py); the form still
+    # posts the user name, so a user name given by a receiving organization can also be typed.
+    to_worker = forms.CharField(
+        label=_("New case worker"),
+        max_length=150,
+        help_text=USER_HELP,
+        widget=PickerInput("user", organization_field="to_organization"),
+    )
     note = forms.CharField(label=_("Reason"), required=False, max_length=300)

@@ -260,6 +260,7 @@ _TOKEN = None
 def _summary_words() -> dict[str, str]:
     return {
         "welfare": gettext("Welfare status:"),
+        "closed": gettext("Case closed"),
         "step": gettext("Case step:"),
         "referral": gettext("Referral"),
         "consent": gettext("Consent:"),
@@ -313,7 +314,7 @@ def summary(text: str) -> str:
         if match.group(3):  # registry.person
             return record_type(whole)
         token = match.group(5)
-        if match.start() == 0 and token == first:
+        if match.start() == 0 and token == first.rstrip(":"):
             return _summary_words().get(token, whole)  # the summary's own first word ("welfare", "step")
         found = _code_label(token, context)
         if found is None and "_" in token:

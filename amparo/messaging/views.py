@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction
+from amparo.core import labels as words
 from amparo.messaging import crisis_link, inbound, services
 from amparo.messaging.forms import BroadcastForm, ResolveForm, TemplateForm
 from amparo.messaging.models import (
@@ -225,20 +226,21 @@ def audience_summary(broadcast) -> list[str]:
     parts = []
     if broadcast.crisis_id:
         parts.append(_("people affected by %(crisis)s") % {"crisis": broadcast.crisis})
-        labels = dict(crisis_link.welfare_statuses())
+        statuses = dict(crisis_link.welfare_statuses())
         if audience.get("welfare_status"):
-            names = ", ".join(str(labels.get(code, code)) for code in audience["welfare_status"])
+            names = ", ".join(str(statuses.get(code, code)) for code in audience["welfare_status"])
             parts.append(_("welfare status: %(names)s") % {"names": names})
         if audience.get("no_reply"):
             parts.append(_("who have not replied yet"))
     if audience.get("nationality"):
-        parts.append(_("nationality %(code)s") % {"code": audience["nationality"]})
+        parts.append(_("nationality %(code)s") % {"code": words.country_name(audience["nationality"])})
     if audience.get("country"):
-        parts.append(_("in country %(code)s") % {"code": audience["country"]})
+        parts.append(_("in country %(code)s") % {"code": words.country_name(audience["country"])})
     if audience.get("subdivisions"):
-        parts.append(_("in %(codes)s") % {"codes": ", ".join(audience["subdivisions"])})
+        names = ", ".join(words.subdivision_name(code) for code in audience["subdivisions"])
+        parts.append(_("in %(codes)s") % {"codes": names})
     if audience.get("language"):
-        parts.append(_("speaking %(code)s") % {"code": audience["language"]})
+        parts.append(_("speaking %(code)s") % {"code": words.language_name(audience["language"])})
     search = audience.get("search") or {}
     if search.get("q"):
         parts.append(_("registry search “%(q)s”") % {"q": search["q"]})

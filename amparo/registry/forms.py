@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.codes import ConsentPurpose, RecordStatus
+from amparo.core.pickers import PLACE_HELP, SUBDIVISION_HELP, PickerInput, subdivision_code
 from amparo.core.places import country_choices, is_country_code, is_subdivision_code
 from amparo.registry.columns import ALL_COLUMNS, IGNORE
 from amparo.registry.importing import vocabulary
@@ -41,9 +42,13 @@ class SearchForm(forms.Form):
     subdivision = forms.CharField(
         label=_("State or department"),
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "MX-GRO"}),
+        widget=PickerInput("subdivision", country_field="country", fill={"country": "id_country"}),
     )
-    municipality = forms.CharField(label=_("Municipality"), required=False)
+    municipality = forms.CharField(
+        label=_("Municipality"),
+        required=False,
+        widget=PickerInput("place", country_field="country", subdivision_field="subdivision"),
+    )
     status = forms.ChoiceField(
         label=_("Record status"),
         required=False,
@@ -183,9 +188,23 @@ class RegistrationExtrasForm(forms.Form):
     document_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
     country = forms.ChoiceField(label=_("Country where the person is"), required=False, choices=())
     subdivision = forms.CharField(
-        label=_("State or department"), required=False, help_text=_("e.g. MX-GRO or Guerrero")
+        label=_("State or department"),
+        required=False,
+        help_text=SUBDIVISION_HELP,
+        widget=PickerInput("subdivision", country_field="country", fill={"country": "id_country"}),
     )
-    municipality = forms.CharField(label=_("Municipality"), max_length=120, required=False)
+    municipality = forms.CharField(
+        label=_("Municipality"),
+        max_length=120,
+        required=False,
+        help_text=PLACE_HELP,
+        widget=PickerInput(
+            "place",
+            country_field="country",
+            subdivision_field="subdivision",
+            fill={"country": "id_country", "subdivision": "id_subdivision"},
+        ),
+    )
     consent_method = forms.ChoiceField(
         label=_("How consent was given"),
         choices=[(c, label) for c, label in ConsentMethod.choices if c != "imported"],
@@ -207,7 +226,7 @@ class RegistrationExtrasForm(forms.Form):
             self.add_error("document_type", _("Say which document this number belongs to."))
         sub = (data.get("subdivision") or "").strip()
         if sub:
-            code = vocabulary.subdivision_code(sub, data.get("country") or "")
+            code = vocabulary.subdivision_code(sub, data.get("country") or "") or subdivision_code(sub)
             if code is None:
                 self.add_error("subdivision", _("Unknown state or department."))
             else:
@@ -235,8 +254,29 @@ class LocationForm(forms.Form):
         label=_("Precision (metres)"), required=False, min_value=0, help_text=_("e.g. 10 for GPS, 5000 for a town")
     )
     country = forms.ChoiceField(label=_("Country"), required=False, choices=())
-    subdivision = forms.CharField(label=_("State or department"), required=False)
-    municipality = forms.CharField(label=_("Municipality"), max_length=120, required=False)
+    subdivision = forms.CharField(
+        label=_("State or department"),
+        required=False,
+        widget=PickerInput("subdivision", country_field="country", fill={"country": "id_country"}),
+    )
+    municipality = forms.CharField(
+        label=_("Municipality"),
+        max_length=120,
+        required=False,
+        help_text=PLACE_HELP,
+        widget=PickerInput(
+            "place",
+            country_field="country",
+            subdivision_field="subdivision",
+            fill={
+                "country": "id_country",
+                "subdivision": "id_subdivision",
+                "lat": "id_latitude",
+                "lon": "id_longitude",
+                "precision": "id_precision_m",
+            },
+        ),
+    )
     source = forms.ChoiceField(
         label=_("Source"),
         choices=[("staff", _("Staff")), ("field_visit", _("Field visit")), ("phone_call", _("Phone call"))],
@@ -252,7 +292,7 @@ class LocationForm(forms.Form):
             self.add_error("longitude", _("Give latitude and longitude together."))
         sub = (data.get("subdivision") or "").strip()
         if sub:
-            code = vocabulary.subdivision_code(sub, data.get("country") or "")
+            code = vocabulary.subdivision_code(sub, data.get("country") or "") or subdivision_code(sub)
             if code is None or not is_subdivision_code(code):
                 self.add_error("subdivision", _("Unknown state or department."))
             else:

@@ -80,7 +80,7 @@ def test_the_audit_log_reads_record_types_and_summaries_as_words():
             "Situación: Contactado → Necesita asistencia (Visita de campo)"
         )
         assert labels.summary("step assessment → case_plan") == "Etapa del caso: Evaluación → Plan de caso"
-        assert "person_left" not in labels.summary("closed: person_left")
+        assert labels.summary("closed: person_left") == "Caso cerrado: La persona se fue"
         assert labels.summary("sent for review") == "sent for review"  # no code in it: as recorded
     with translation.override("pt"):
         assert labels.summary("consent referrals: yes").startswith("Consentimento: ")

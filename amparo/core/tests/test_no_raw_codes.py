@@ -201,4 +201,4 @@ def test_the_check_catches_what_it_looks_for():
         assert pattern.search(raw), raw
     for fine in ("Necesita asistencia", "Borrador → Enviada", "Datos de demostración", "supervisor", "Persona"):
         assert not pattern.search(fine), fine
-    assert without_user_names("03/12 · shelter · Aceptada", {"shelter"}) == "03/12 · · Aceptada"
+    assert without_user_names("03/12 · shelter · Aceptada", {"shelter"}) == "03/12 ·  · Aceptada"
