@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from amparo.accounts import policy
 from amparo.accounts.models import Organization
 from amparo.cases.models import ClosureReason, FollowUpKind, Sensitivity, Step
+from amparo.core.forms import DateInput
 from amparo.protection.codes import Priority
 
 
@@ -44,7 +45,7 @@ class CloseForm(forms.Form):
 class ActionForm(forms.Form):
     description = forms.CharField(label=_("Action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
-    due_date = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due"), required=False, widget=DateInput())
 
     def __init__(self, *args, organization_id=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,7 +59,7 @@ class NoteForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FollowUpKind.choices)
-    due_date = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due"), widget=DateInput())
 
 
 class TransferForm(forms.Form):

@@ -38,6 +38,18 @@ def welfare_rows(user, crisis: Crisis, *, include_outside: bool = False) -> Quer
     return qs.select_related("person", "person__registering_organization")
 
 
+def person_panel(user, person: Person) -> dict | None:
+    """The person's welfare in each crisis `user` may see it in (status, needs, when, source), for
+    the registry's person page, newest crisis first. None when there is none."""
+    rows = list(
+        policy.visible(user, WelfareStatus)
+        .filter(person=person, crisis__in=policy.visible(user, Crisis).values("pk"))
+        .select_related("crisis")
+        .order_by("-crisis__started_at", "-crisis_id")[:50]
+    )
+    return {"welfare": rows} if rows else None
+
+
 def welfare_for(user, crisis: Crisis, person: Person) -> WelfareStatus | None:
     return welfare_rows(user, crisis, include_outside=True).filter(person=person).first()
 
