@@ -89,6 +89,17 @@ def _json_contains_supported() -> bool:
     return connection.vendor == "postgresql"
 
 
+def count_affected(user, person_ids) -> int:
+    """How many of `person_ids` (people inside a crisis's areas) `user` may count as affected. The
+    drawn-area preview counts with it before the crisis exists, and the page that saves the
+    crisis reports the same figure after (the dashboard's "affected" follows the same rule)."""
+    from amparo.crises.access import countable_affected
+
+    ids = [int(i) for i in person_ids]
+    people = countable_affected(user).exclude(record_status="merged")
+    return sum(people.filter(pk__in=ids[i : i + 5000]).count() for i in range(0, len(ids), 5000))
+
+
 def countable_rows(user, crisis: Crisis) -> QuerySet[WelfareStatus]:
     """Rows `user` may count (never to be listed by name)."""
     return (

@@ -29,7 +29,7 @@ from amparo.crises.access import (
 from amparo.crises.cap_import import import_batch
 from amparo.crises.codes import ACCOUNTED_FOR, AreaKind, Need, WelfareCode, WelfareSource
 from amparo.crises.export import write_affected_csv, write_counts_csv
-from amparo.crises.forms import AlertLevelForm, AreasForm, CapImportForm, CrisisForm, WelfareForm, specs_from_drawn
+from amparo.crises.forms import AlertLevelForm, AreasForm, CapImportForm, CrisisForm, WelfareForm
 from amparo.crises.models import CapFeed, Crisis, WelfareStatus
 from amparo.crises.services import (
     WelfareUpdateRefused,
@@ -90,7 +90,10 @@ def crisis_create(request):
             areas=areas.cleaned_data["specs"],
             request=request,
         )
-        messages.success(request, _("Crisis opened: %(n)s people affected.") % {"n": crisis.welfare.affected().count()})
+        affected = crisis.welfare.affected().values_list("person_id", flat=True)
+        messages.success(
+            request, _("Crisis opened: %(n)s people affected.") % {"n": queries.count_affected(request.user, affected)}
+        )
         return redirect("crises:crisis_detail", pk=crisis.pk)
     return render(request, "crises/crisis_form.html", {"form": form, "areas": areas, "crisis": None, **_map_context()})
 
@@ -122,12 +125,17 @@ def crisis_edit(request, pk: int):
             messages.success(
                 request,
                 _("Areas changed: %(total)s affected, %(added)s new, %(out)s now outside (kept, flagged).")
-                % {"total": result.total, "added": result.added, "out": result.flagged_outside},
+                % {"total": _affected(request.user, crisis), "added": result.added, "out": result.flagged_outside},
             )
         return redirect("crises:crisis_detail", pk=crisis.pk)
     return render(
         request, "crises/crisis_form.html", {"form": form, "areas": areas, "crisis": crisis, **_map_context()}
     )
+
+
+def _affected(user, crisis: Crisis) -> int:
+    """The crisis's affected count as `user` may count it: the figure the preview showed."""
+    return queries.count_affected(user, crisis.welfare.affected().values_list("person_id", flat=True))
 
 
 def _map_context() -> dict:
@@ -141,15 +149,15 @@ def _map_context() -> dict:
 def preview_count(request):
     """How many people the user may count inside areas being drawn (nothing is saved)."""
     _require_manager(request)
-    try:
-        specs = specs_from_drawn(request.POST.get("areas_json", ""))
-    except geo.InvalidArea as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+    areas = AreasForm(request.POST)
+    if not areas.is_valid():
+        errors = [str(e) for field_errors in areas.errors.values() for e in field_errors]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
     exercise = policy.principal_for(request.user).exercise_id  # in a drill: its synthetic people
-    ids = geo.affected_ids(specs, exercise or geo.REAL_PEOPLE).tolist()
-    countable = policy.countable(request.user, Person)
-    total = sum(countable.filter(pk__in=ids[i : i + 5000]).count() for i in range(0, len(ids), 5000))
-    return JsonResponse({"count": total})
+    # an exercise outside a drill reaches nobody (geo.population_of)
+    population = None if request.POST.get("is_exercise") and not exercise else exercise or geo.REAL_PEOPLE
+    ids = geo.affected_ids(areas.cleaned_data["specs"], population)
+    return JsonResponse({"count": queries.count_affected(request.user, ids)})
 
 
 @login_required
@@ -390,7 +398,7 @@ def recompute(request, pk: int):
     messages.success(
         request,
         _("Areas changed: %(total)s affected, %(added)s new, %(out)s now outside (kept, flagged).")
-        % {"total": result.total, "added": result.added, "out": result.flagged_outside},
+        % {"total": _affected(request.user, crisis), "added": result.added, "out": result.flagged_outside},
     )
     return redirect("crises:crisis_detail", pk=crisis.pk)
 
