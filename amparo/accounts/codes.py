@@ -21,6 +21,8 @@ class OrganizationKind(models.TextChoices):
     ASYLUM_AUTHORITY = "asylum_authority", _("Asylum and refugee authority")
     CIVIL_PROTECTION = "civil_protection", _("Civil protection")
     CHILD_PROTECTION = "child_protection", _("Child protection authority")
+    PROSECUTOR = "prosecutor", _("Public prosecutor")
+    ANTI_TRAFFICKING = "anti_trafficking", _("Anti-trafficking authority")
     SHELTER = "shelter", _("Shelter")
     HEALTH = "health", _("Health service")
     LEGAL_AID = "legal_aid", _("Legal aid")

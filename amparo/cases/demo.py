@@ -37,6 +37,7 @@ def load(stdout) -> dict:
     if kevin:
         case = services.open_case(
             actor=worker,
+            consent_method="verbal",
             person=kevin,
             supervisor=supervisor,
             summary="Adolescente no acompañado; reunificación familiar o protección de la Procuraduría.",
@@ -64,6 +65,7 @@ def load(stdout) -> dict:
     if rosa:
         case = services.open_case(
             actor=worker,
+            consent_method="verbal",
             person=rosa,
             supervisor=supervisor,
             summary="Embarazo de 7 meses, sin recursos para continuar.",
@@ -81,13 +83,19 @@ def load(stdout) -> dict:
         made.append(case)
     maria = people.get("demo-protection-6")
     if maria:
-        case = services.open_case(actor=worker, person=maria, supervisor=supervisor)
+        case = services.open_case(actor=worker, person=maria, supervisor=supervisor, consent_method="written")
         services.advance_step(actor=worker, case=case, to_step=Step.ASSESSMENT)
         made.append(case)
     jean = people.get("demo-protection-5")
     if jean:
-        case = services.open_case(actor=worker, person=jean)
-        services.close_case(actor=worker, case=case, reason="person_left", note="Continuó su viaje.")
+        case = services.open_case(actor=worker, person=jean, consent_method="verbal")
+        services.close_case(
+            actor=worker,
+            case=case,
+            reason="person_left",
+            note="Continuó su viaje.",
+            no_follow_up_reason="Sin teléfono ni dirección en destino.",
+        )
         made.append(case)
     stdout.write(f"cases: {len(made)}")
     return {"cases": len(made)}

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ServiceKind(models.TextChoices):
+    """What a service is for: a pathway step's purpose is one of these, and provider choice filters
+    services by it (an indexed column), so a prosecutor is never taken for an asylum desk."""
+
     SHELTER = "shelter", _("Shelter")
     HEALTH = "health", _("Health care")
     MHPSS = "mhpss", _("Mental health and psychosocial support")
@@ -17,6 +20,11 @@ class ServiceKind(models.TextChoices):
     DOCUMENTS = "documents", _("Identity documents")
     RETURN_REINTEGRATION = "return_reintegration", _("Return and reintegration")
     FAMILY_TRACING = "family_tracing", _("Family tracing")
+    PROSECUTOR = "prosecutor", _("Public prosecutor")
+    SGBV = "sgbv", _("Care for survivors of sexual or gender-based violence")
+    SOCIAL_PROTECTION = "social_protection", _("Social protection")
+    OMBUDSMAN = "ombudsman", _("Human rights ombudsman")
+    INTERPRETATION = "interpretation", _("Interpretation")
 
 
 class FactorLevel(models.TextChoices):
@@ -84,6 +92,11 @@ class UrgentFlag(models.TextChoices):
 # contraception work (WHO), and the longest window of emergency contraception (ulipristal, IUD).
 PEP_HOURS = 72
 CONTRACEPTION_HOURS = 120
+# What each window is for, as a deadline reads on a referral or a case.
+CARE_WINDOWS = {
+    "pep": _("Post-exposure prophylaxis (HIV) and emergency contraception: before"),
+    "contraception": _("Emergency contraception (some methods): before"),
+}
 
 
 class Priority(models.IntegerChoices):

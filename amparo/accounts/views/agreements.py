@@ -181,8 +181,16 @@ def audit_log(request):
             "action": action,
             "actor": actor,
             "object_type": object_type,
+            "record_types": _record_types(),
         },
     )
+
+
+def _record_types() -> list[tuple[str, str]]:
+    """The kinds of record the audit log names, as words (the filter posts "registry.person")."""
+    from amparo.core.labels import record_types, sort_key
+
+    return sorted(record_types().items(), key=lambda pair: sort_key(pair[1]))
 
 
 def organization_detail(request, slug: str):
