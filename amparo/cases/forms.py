@@ -69,9 +69,7 @@ class CloseForm(forms.Form):
 
     reason = forms.ChoiceField(label=_("Closure reason"), choices=ClosureReason.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
-    follow_up_date = forms.DateField(
-        label=_("Follow-up after closure on"), required=False, widget=DateInput()
-    )
+    follow_up_date = forms.DateField(label=_("Follow-up after closure on"), required=False, widget=DateInput())
     follow_up_kind = forms.ChoiceField(label=_("Follow-up by"), choices=FollowUpKind.choices, required=False)
     no_follow_up_reason = forms.CharField(label=_("Or: why no follow-up"), required=False, max_length=300)
     skip_reason = forms.CharField(label=_("Reason for skipping steps"), required=False, max_length=300)
