@@ -37,6 +37,7 @@ from defusedxml.ElementTree import iterparse
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
+from amparo.core import places
 from amparo.crises import geo
 
 CAP_NAMESPACES = (
@@ -419,8 +420,10 @@ def subdivision_from_geocode(name: str, value: str) -> str:
     """An ISO 3166-2 code from a CAP geocode, when it is one (or a Mexican INEGI state code)."""
     value_up = value.strip().upper()
     name_up = name.strip().upper().replace("_", "-").replace(" ", "")
-    if SUBDIVISION_RE.match(value_up) and (
-        name_up.startswith("ISO3166") or not name_up or name_up in {"SUBDIVISION", "ISO"}
+    if (
+        SUBDIVISION_RE.match(value_up)
+        and (name_up.startswith("ISO3166") or not name_up or name_up in {"SUBDIVISION", "ISO"})
+        and places.is_subdivision_code(value_up)  # an unknown code stays a geocode, as text
     ):
         return value_up
     if name_up in {"INEGI", "CVE-ENT", "CVEENT", "INEGI-ENT"} and value_up.zfill(2) in INEGI_STATES:

@@ -30,7 +30,7 @@ from amparo.crises.access import (
 from amparo.crises.cap_import import import_batch
 from amparo.crises.codes import ACCOUNTED_FOR, AreaKind, Need, WelfareCode, WelfareSource
 from amparo.crises.export import write_affected_csv, write_counts_csv
-from amparo.crises.forms import AlertLevelForm, AreasForm, CapImportForm, CrisisForm, WelfareForm, specs_from_drawn
+from amparo.crises.forms import AlertLevelForm, AreasForm, CapImportForm, CrisisForm, WelfareForm
 from amparo.crises.models import CapFeed, Crisis, WelfareStatus
 from amparo.crises.services import (
     WelfareUpdateRefused,
@@ -53,14 +53,15 @@ CAP_OUTCOMES = {
 }
 
 
-def _areas_changed(result) -> str:
+def _areas_changed(result, total: int) -> str:
     """The message after areas change: one count carries the plural, the others read as labels
-    ("new: 1"), so no language has to agree an adjective with a number it cannot see."""
+    ("new: 1"), so no language has to agree an adjective with a number it cannot see. `total` is
+    the affected count as the user may count it (the figure the preview showed)."""
     return ngettext(
         "Areas changed: %(total)s person affected (new: %(added)s; now outside, kept and flagged: %(out)s).",
         "Areas changed: %(total)s people affected (new: %(added)s; now outside, kept and flagged: %(out)s).",
-        result.total,
-    ) % {"total": result.total, "added": result.added, "out": result.flagged_outside}
+        total,
+    ) % {"total": total, "added": result.added, "out": result.flagged_outside}
 
 
 def _crisis(request, pk: int) -> Crisis:
@@ -110,7 +111,7 @@ def crisis_create(request):
             areas=areas.cleaned_data["specs"],
             request=request,
         )
-        n = crisis.welfare.affected().count()
+        n = _affected(request.user, crisis)
         messages.success(
             request,
             ngettext("Crisis opened: %(n)s person affected.", "Crisis opened: %(n)s people affected.", n) % {"n": n},
@@ -143,11 +144,16 @@ def crisis_edit(request, pk: int):
                 replace=bool(request.POST.get("replace_areas")),
                 request=request,
             )
-            messages.success(request, _areas_changed(result))
+            messages.success(request, _areas_changed(result, _affected(request.user, crisis)))
         return redirect("crises:crisis_detail", pk=crisis.pk)
     return render(
         request, "crises/crisis_form.html", {"form": form, "areas": areas, "crisis": crisis, **_map_context()}
     )
+
+
+def _affected(user, crisis: Crisis) -> int:
+    """The crisis's affected count as `user` may count it: the figure the preview showed."""
+    return queries.count_affected(user, crisis.welfare.affected().values_list("person_id", flat=True))
 
 
 def _map_context() -> dict:
@@ -161,15 +167,15 @@ def _map_context() -> dict:
 def preview_count(request):
     """How many people the user may count inside areas being drawn (nothing is saved)."""
     _require_manager(request)
-    try:
-        specs = specs_from_drawn(request.POST.get("areas_json", ""))
-    except geo.InvalidArea as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+    areas = AreasForm(request.POST)
+    if not areas.is_valid():
+        errors = [str(e) for field_errors in areas.errors.values() for e in field_errors]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
     exercise = policy.principal_for(request.user).exercise_id  # in a drill: its synthetic people
-    ids = geo.affected_ids(specs, exercise or geo.REAL_PEOPLE).tolist()
-    countable = policy.countable(request.user, Person)
-    total = sum(countable.filter(pk__in=ids[i : i + 5000]).count() for i in range(0, len(ids), 5000))
-    return JsonResponse({"count": total})
+    # an exercise outside a drill reaches nobody (geo.population_of)
+    population = None if request.POST.get("is_exercise") and not exercise else exercise or geo.REAL_PEOPLE
+    ids = geo.affected_ids(areas.cleaned_data["specs"], population)
+    return JsonResponse({"count": queries.count_affected(request.user, ids)})
 
 
 @login_required
@@ -407,7 +413,7 @@ def recompute(request, pk: int):
     crisis = _crisis(request, pk)
     _require_change(request, crisis)
     result = set_areas(actor=request.user, crisis=crisis, areas=[], replace=False, request=request)
-    messages.success(request, _areas_changed(result))
+    messages.success(request, _areas_changed(result, _affected(request.user, crisis)))
     return redirect("crises:crisis_detail", pk=crisis.pk)
 
 

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crises', '0003_alter_welfarehistory_source_and_more'),
+        ("crises", "0003_alter_welfarehistory_source_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='capfeed',
-            name='last_error_at',
+            model_name="capfeed",
+            name="last_error_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
