@@ -97,7 +97,7 @@ def person_languages(person: Person, screening=None) -> list[str]:
     return out
 
 
-def _base_queryset(step: PathwayStep, person: Person, wishes_asylum: str):
+def _base_queryset(step: PathwayStep, person: Person):
     qs = (
         Service.objects.active()
         .filter(kind=step.service_kind, country=step.pathway.country)
@@ -163,7 +163,7 @@ def choose_provider(
     if step.service_kind == ServiceKind.ASYLUM_PROCEDURE and wishes_asylum == AsylumWish.NO:
         return Choice(None, skipped=_("The person does not wish to seek asylum: no referral to an asylum desk."))
     age = person_age(person, screening)
-    qs = _base_queryset(step, person, wishes_asylum)
+    qs = _base_queryset(step, person)
     if exclude_organization_id:
         qs = qs.exclude(provider_id=exclude_organization_id)  # never refer to yourself
 
