@@ -164,7 +164,7 @@ def case_detail(request, pk: int):
             "notes": queries.notes_of(request.user, case),
             "events": case.events.all(),
             "step_form": step_form,
-            "close_form": CloseForm(items=items),
+            "close_form": CloseForm(items=items, prefix="close"),
             "action_form": ActionForm(organization_id=case.organization_id),
             "refer_form": ReferFromActionForm(options=options) if options else None,
             "note_form": NoteForm(),
@@ -259,7 +259,7 @@ def case_step(request, pk: int):
 @require_POST
 def case_close(request, pk: int):
     case = _case_for_post(request, pk)
-    form = CloseForm(request.POST, items=queries.open_items(case) if case.is_open else [])
+    form = CloseForm(request.POST, items=queries.open_items(case) if case.is_open else [], prefix="close")
     if not form.is_valid():
         _errors(request, ValidationError([f"{k}: {e}" for k, errs in form.errors.items() for e in errs]))
         return redirect("cases:case_detail", pk=pk)

@@ -59,7 +59,7 @@ def test_other_roles_of_the_organization_are_denied(client, make_user, ngo, case
 def test_another_organizations_case_worker_is_denied(client, make_org, make_user, case):
     client.force_login(make_user(make_org("other"), Role.CASE_WORKER))
     assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 404
-    assert client.post(reverse("cases:case_close", args=[case.pk]), {"reason": "goals_met"}).status_code == 404
+    assert client.post(reverse("cases:case_close", args=[case.pk]), {"close-reason": "goals_met"}).status_code == 404
     assert client.get("/api/cases/cases").json() == []
 
 

@@ -169,20 +169,20 @@ def test_due_follow_ups_of_another_organization_stay_hidden(make_org, make_user,
 def test_the_close_form_asks_a_reason_per_open_item(client, worker, case, action):
     client.force_login(worker)
     page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
-    assert f'name="open_action_{action.pk}"' in page
+    assert f'name="close-open_action_{action.pk}"' in page
     response = client.post(
         reverse("cases:case_close", args=[case.pk]),
-        {"reason": "lost_contact", "no_follow_up_reason": "no phone"},
+        {"close-reason": "lost_contact", "close-no_follow_up_reason": "no phone"},
         follow=True,
     )
     assert "Still open: action “Safe place to sleep tonight”" in response.content.decode()
     client.post(
         reverse("cases:case_close", args=[case.pk]),
         {
-            "reason": "lost_contact",
-            "follow_up_date": in_days(7).isoformat(),
-            "follow_up_kind": "visit",
-            f"open_action_{action.pk}": "Not reachable",
+            "close-reason": "lost_contact",
+            "close-follow_up_date": in_days(7).isoformat(),
+            "close-follow_up_kind": "visit",
+            f"close-open_action_{action.pk}": "Not reachable",
         },
     )
     case.refresh_from_db()
