@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "amparo.messaging",
     "amparo.protection",
     "amparo.cases",
+    "amparo.tracing",
     "amparo.portal",
     "amparo.drills",
 ]
