@@ -40,6 +40,7 @@ class NoteKind(models.TextChoices):
     LOOKING_FOR_FAMILY = "looking_for_family", _("Looking for family")
     MISSING = "missing", _("Reported missing")
     DECEASED = "deceased", _("Reported deceased (to be confirmed)")
+    COMMENT = "comment", _("Comment")
 
 
 class Wish(models.TextChoices):
