@@ -278,7 +278,7 @@ def _may_decide(principal, candidate: MatchCandidate) -> bool:
 def decide_candidate(*, actor, candidate: MatchCandidate, confirm: bool, request=None) -> MatchCandidate:
     principal = policy.principal_for(actor)
     candidate = (
-        MatchCandidate.objects.select_for_update()
+        MatchCandidate.objects.select_for_update(of=("self",))  # PostgreSQL: not the outer joins
         .select_related("inquiry", "other_inquiry", "note")
         .get(pk=candidate.pk)
     )
@@ -452,7 +452,7 @@ def record_consent_answer(
     """The sought person's answer (a reply, or told to staff); for a child, the child-protection
     authority's decision, recorded with its name and reference."""
     principal = policy.principal_for(actor)
-    consent = ConsentRequest.objects.select_for_update().select_related("inquiry").get(pk=consent.pk)
+    consent = ConsentRequest.objects.select_for_update(of=("self",)).select_related("inquiry").get(pk=consent.pk)
     if not principal.is_system and not sees_person(principal, consent.person_id):
         raise policy.NotVisible(consent)
     if consent.status != ConsentStatus.ASKED:
@@ -488,7 +488,7 @@ def disclose(
 ) -> Disclosure:
     """Pass something on to the inquirer under a given consent. Audited each time."""
     principal = policy.principal_for(actor)
-    consent = ConsentRequest.objects.select_for_update().select_related("inquiry").get(pk=consent.pk)
+    consent = ConsentRequest.objects.select_for_update(of=("self",)).select_related("inquiry").get(pk=consent.pk)
     if not principal.is_system and not sees_person(principal, consent.person_id):
         raise policy.NotVisible(consent)
     if consent.status != ConsentStatus.GIVEN:

@@ -101,6 +101,14 @@ def found_person(world, make_person, commit):
 
 
 @pytest.fixture
+def client():
+    """Pages in English (the default language is Spanish): assertions read the English texts."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
 def commit(django_capture_on_commit_callbacks):
     """`with commit(): ...` runs what the block schedules on commit (the matching task), as the
     worker would after the real commit, without a transactional test's slow flush."""
