@@ -351,7 +351,11 @@ class Found:
 
 
 def people_for_inquiry(inquiry: Inquiry, *, cap: int = PERSON_CAP) -> list[Found]:
-    """The registry people this inquiry may be about, best first (at most MAX_CANDIDATES)."""
+    """The registry people this inquiry may be about, best first (at most MAX_CANDIDATES). A
+    drill's inquiry is never matched with real people (drill people have no keys: the drill
+    proposes its own, tracing.drills)."""
+    if inquiry.organization.is_exercise:
+        return []
     sought = inquiry_features(inquiry)
     keys = set().union(*(f.blocking_keys() for f in sought))
     ids = candidate_ids(keys, cap=cap)
@@ -377,10 +381,12 @@ def inquiries_sharing(keys, *, exclude: int | None = None, limit: int = 200) -> 
 
 
 def inquiries_for_inquiry(inquiry: Inquiry) -> list[Found]:
+    if inquiry.organization.is_exercise:
+        return []
     ids = inquiries_sharing(inquiry_keys(inquiry), exclude=inquiry.pk)
     threshold = min_probability()
     found = []
-    for other in Inquiry.objects.open().filter(pk__in=ids):
+    for other in Inquiry.objects.open().exclude(organization__is_exercise=True).filter(pk__in=ids):
         s = score_inquiries(inquiry, other)
         if s.probability >= threshold:
             found.append(Found(None, other.pk, s))
@@ -406,7 +412,7 @@ def inquiries_for_people(person_ids) -> list[tuple[Inquiry, Found]]:
                 pairs.add((inquiry_id, pid))
     if not pairs:
         return []
-    inquiries = Inquiry.objects.open().in_bulk({i for i, _p in pairs})
+    inquiries = Inquiry.objects.open().exclude(organization__is_exercise=True).in_bulk({i for i, _p in pairs})
     sought = {i: inquiry_features(inq) for i, inq in inquiries.items()}
     threshold = min_probability()
     out = []
