@@ -22,6 +22,7 @@ the person's keys against `InquiryKey`. Never a scan of the registry.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,7 +34,6 @@ from django.utils.translation import gettext_noop
 from amparo.accounts.codes import RecordStatus
 from amparo.matching import features as feat
 from amparo.matching import normalize as n
-from amparo.matching.models import PersonFeatures
 from amparo.matching.queries import candidate_ids
 from amparo.matching.scoring import reason_text, score
 from amparo.registry.models import LocationHistory, Person
@@ -278,59 +278,79 @@ def score_inquiries(a: Inquiry, b: Inquiry) -> Scored:
 # --- Reading people in bulk -----------------------------------------------------------------------
 
 
-def person_facts(person_ids) -> dict[int, PersonFacts]:
+def person_facts(person_ids, *, keep=None) -> dict[int, PersonFacts]:
     """Matching's stored features (built on the fly when missing) and tracing's facts for these
-    people, in a few queries whatever their number."""
+    people: one query for the people with their features, then, only for those `keep(features)`
+    accepts (a candidate that could still reach the threshold), one for their earlier places,
+    notes and crises."""
     ids = list(person_ids)
     if not ids:
         return {}
-    stored = dict(PersonFeatures.objects.filter(person_id__in=ids).values_list("person_id", "data"))
-    missing = [pid for pid in ids if pid not in stored]
+    rows = list(
+        Person.objects.filter(pk__in=ids)
+        .exclude(record_status=RecordStatus.MERGED)
+        .values_list(
+            "pk", "birth_date", "municipality", "subdivision", "location_observed_at", "created_at",
+            "match_features__data",
+        )
+    )  # fmt: skip
+    missing = [row[0] for row in rows if row[6] is None]
     built = {}
     if missing:
         from amparo.matching.services import features_for
 
         built = {pid: f for pid, (f, _u, _s) in features_for(missing).items()}
-    rows = (
-        Person.objects.filter(pk__in=ids)
-        .exclude(record_status=RecordStatus.MERGED)
-        .values_list("pk", "birth_date", "municipality", "subdivision", "location_observed_at", "created_at")
-    )
     out: dict[int, PersonFacts] = {}
-    for pid, birth, municipality, subdivision, observed, created in rows:
-        if pid in stored:
-            features = feat.Features.from_json(stored[pid])
-        elif pid in built:
-            features = built[pid]
-        else:
+    for pid, birth, municipality, subdivision, observed, created, data in rows:
+        features = feat.Features.from_json(data) if data is not None else built.get(pid)
+        if features is None or (keep is not None and not keep(features)):
             continue
         facts = PersonFacts(features=features, birth_date=birth)
         _add_place(facts, municipality, subdivision)
         facts.last_recorded = max(filter(None, [observed.date() if observed else None, created.date()]))
         out[pid] = facts
-    history = LocationHistory.objects.filter(person_id__in=list(out)).values_list(
-        "person_id", "municipality", "subdivision", "observed_at"
-    )
-    for pid, municipality, subdivision, observed in history.order_by("person_id", "-observed_at")[: 20 * len(out)]:
-        facts = out[pid]
-        _add_place(facts, municipality, subdivision)
-        if observed and (facts.last_recorded is None or observed.date() > facts.last_recorded):
-            facts.last_recorded = observed.date()
-    for nid, pid, kind, place in FoundNote.objects.filter(person_id__in=list(out)).values_list(
-        "pk", "person_id", "kind", "place"
-    ):
-        out[pid].notes.append((nid, kind))
-        _add_place(out[pid], place, "")
-    from django.apps import apps
+    if out:
+        _add_extras(out)
+    return out
 
+
+def _add_extras(out: dict[int, PersonFacts]) -> None:
+    """Earlier places, notes (with their place) and crises of these people, in one statement."""
+    from django.apps import apps
+    from django.db import connection
+
+    ids = list(out)
+    marks = ", ".join(["%s"] * len(ids))
+    history, notes = LocationHistory._meta.db_table, FoundNote._meta.db_table
+    parts = [
+        f"SELECT person_id, 'h', municipality, NULL, observed_at FROM {history} WHERE person_id IN ({marks})",
+        f"SELECT person_id, kind, place, id, NULL FROM {notes} WHERE person_id IN ({marks})",
+    ]
+    params = ids + ids
     if apps.is_installed("amparo.crises"):
         from amparo.crises.models import WelfareStatus
 
-        for pid, crisis_id in WelfareStatus.objects.filter(person_id__in=list(out)).values_list(
-            "person_id", "crisis_id"
-        ):
-            out[pid].crises.add(crisis_id)
-    return out
+        parts.append(f"SELECT person_id, 'c', NULL, crisis_id, NULL FROM {WelfareStatus._meta.db_table} "
+                     f"WHERE person_id IN ({marks})")  # fmt: skip
+        params += ids
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    notes_of: dict[int, list] = {}
+    for pid, kind, place, number, observed in rows:
+        facts = out[pid]
+        if kind == "h":
+            _add_place(facts, place, "")
+            day = observed.date() if hasattr(observed, "date") else None
+            if day and (facts.last_recorded is None or day > facts.last_recorded):
+                facts.last_recorded = day
+        elif kind == "c":
+            facts.crises.add(number)
+        else:
+            notes_of.setdefault(pid, []).append((number, kind))
+            _add_place(facts, place, "")
+    for pid, found in notes_of.items():
+        out[pid].notes = sorted(found, key=lambda n: -n[0])  # newest first
 
 
 def _add_place(facts: PersonFacts, municipality: str, subdivision: str) -> None:
@@ -364,12 +384,29 @@ def people_for_inquiry(inquiry: Inquiry, *, cap: int = PERSON_CAP) -> list[Found
     places = route_places(inquiry)
     threshold = min_probability()
     found = []
-    for pid, facts in person_facts(ids).items():
+    for pid, facts in person_facts(ids, keep=could_reach(sought, threshold)).items():
         s = score_person(inquiry, sought, facts, places=places)
         if s.probability >= threshold:
             found.append(Found(pid, None, s))
     found.sort(key=lambda f: (-f.scored.probability, f.person_id))
     return found[:MAX_CANDIDATES]
+
+
+# The most tracing's evidence can add: age in range, a place on the route, seen after, a note
+# looking for family, the same crisis.
+MAX_TRACING_BITS = AGE_IN_RANGE + PLACE_ON_ROUTE + SEEN_AFTER + LOOKING_FOR_FAMILY + 1.0
+
+
+def could_reach(sought: list[feat.Features], threshold: float):
+    """A filter on a candidate's features: whether its names (and date of birth) leave any chance
+    of reaching `threshold` with the best tracing evidence; the others are not read further."""
+    needed = math.log2(threshold / (1 - threshold)) if 0 < threshold < 1 else 0.0
+    floor = needed - prior_bits() - MAX_TRACING_BITS + _intercept()
+
+    def keep(features: feat.Features) -> bool:
+        return any(score(f, features).weight >= floor for f in sought)
+
+    return keep
 
 
 def inquiries_sharing(keys, *, exclude: int | None = None, limit: int = 200) -> list[int]:
