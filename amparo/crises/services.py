@@ -403,6 +403,7 @@ def update_welfare(
         welfare, refusal = _apply_welfare(
             principal, crisis, person, status, source, needs, note, people_with, at, request
         )
+        transaction.on_commit(lambda: welfare_changed(crisis_id=crisis.pk, person_id=person.pk, status=status))
     if refusal:
         # Raised after the block so the refused entry and its audit event are kept.
         raise WelfareUpdateRefused(refusal, welfare=welfare)
@@ -493,6 +494,17 @@ def _apply_welfare(principal, crisis, person, status, source, needs, note, peopl
         applied=history.applied,
     )
     return welfare, ""
+
+
+def welfare_changed(*, crisis_id: int, person_id: int, status: str) -> None:
+    """Tell higher apps (tracing matches the person against open inquiries) that a welfare
+    status changed: each AppConfig may define `welfare_changed(*, crisis_id, person_id, status)`."""
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        hook = getattr(config, "welfare_changed", None)
+        if callable(hook):
+            hook(crisis_id=crisis_id, person_id=person_id, status=status)
 
 
 DELIVERY_ACTOR = "system:delivery-receipt"

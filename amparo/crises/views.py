@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from amparo.accounts import audit, disclosure, policy
 from amparo.accounts.codes import AuditAction
+from amparo.core import ui
 from amparo.crises import cap, charts, geo, map_layer, queries
 from amparo.crises.access import (
     can_change_crisis,
@@ -229,6 +230,8 @@ def _summary_context(user, crisis: Crisis) -> dict:
         if counts_only and _small_chart(points, raw["affected"])
         else charts.accounted_chart(points, raw["affected"]),
         "refreshed_at": timezone.now(),
+        # Other apps' figures (tracing's inquiries), each counted through the access policy.
+        "crisis_panels": ui.crisis_panels_for(user, crisis),
     }
 
 
