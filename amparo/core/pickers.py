@@ -236,6 +236,7 @@ def place_results(query: str, country: str = "", subdivision: str = "", language
                 "id": place.id,
                 "country": place.country,
                 "subdivision": place.subdivision,
+                "subdivision_name": place.subdivision_name,
                 "municipality": place.municipality or place.name,
                 "lat": place.lat,
                 "lon": place.lon,
