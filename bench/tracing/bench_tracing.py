@@ -82,6 +82,17 @@ def _dob(text: str):
     return None
 
 
+def _valid_dob(row: dict):
+    """The row's date of birth when it is a real date (the generator writes field errors)."""
+    from datetime import date
+
+    parts = _dob(row.get("date_of_birth", ""))
+    try:
+        return date(*parts) if parts else None
+    except ValueError:
+        return None
+
+
 def _nicknames_of() -> dict[str, list[str]]:
     from amparo.matching import normalize as n
 
@@ -170,7 +181,7 @@ def match(args) -> None:
         decoys.append((vague(r, fake, municipalities, nicks, year), None))
     cases = genuine + decoys
     r.shuffle(cases)
-    times, ref, outcomes = [], [], []
+    times, ref, outcomes, scored = [], [], [], []
     sample_ids = [row["source_record_id"] for row in r.sample(rows, len(cases))]
     for index, (data, true_id) in enumerate(cases):
         inquiry = services.record_inquiry(
@@ -189,9 +200,10 @@ def match(args) -> None:
         found = list(
             MatchCandidate.objects.filter(inquiry=inquiry, person__isnull=False)
             .order_by("-score")
-            .values_list("person__source_record_id", flat=True)
+            .values_list("person__source_record_id", "score")
         )
-        outcomes.append((true_id, [true_of[s] for s in found]))
+        outcomes.append((true_id, [true_of[s] for s, _p in found]))
+        scored.append((true_id, [(true_of[s], p) for s, p in found]))
     proposed = sum(len(f) for _t, f in outcomes)
     right = sum(sum(1 for t in f if t == true_id) for true_id, f in outcomes if true_id)
     recalled = sum(1 for true_id, f in outcomes if true_id and true_id in f)
@@ -209,6 +221,98 @@ def match(args) -> None:
     print(f"precision: {right}/{proposed} proposed candidates are the sought person ({right / max(1, proposed):.1%}); "
           f"decoys with any candidate: {decoy_hits}/{len(decoys)}; "
           f"candidates per inquiry (those with any): max {max([p['n'] for p in per] or [0])}")  # fmt: skip
+    for threshold in (0.5, 0.7, 0.8, 0.9, 0.95):
+        kept = [(t, [x for x, p in f if p >= threshold]) for t, f in scored]
+        hits = sum(sum(1 for x in f if x == t) for t, f in kept if t)
+        total = sum(len(f) for _t, f in kept)
+        got = sum(1 for t, f in kept if t and t in f)
+        print(f"  at probability >= {threshold}: recall {got / n_genuine:.1%}, precision {hits}/{total} "
+              f"({hits / max(1, total):.1%}), decoys with a candidate {sum(1 for t, f in kept if t is None and f)}")  # fmt: skip
+    if args.splink:
+        splink_job(rows, cases, year)
+
+
+def splink_job(rows: list[dict], cases: list, year: int) -> None:
+    """The same vague inquiries linked to the same registry by a Splink (DuckDB) link job: names
+    folded, the birth year from the date of birth or the middle of the remembered age range, the
+    places of the route against the registered municipality; every blocking rule on two fields
+    (shared/design/PLATFORM.md); u by random sampling, m by EM; pairs at probability >= 0.5."""
+    import pandas as pd
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    from amparo.matching import normalize as n
+
+    started = time.perf_counter()
+    registry = pd.DataFrame({
+        "unique_id": [f"r{i}" for i in range(len(rows))],
+        "given": [n.fold((row["given_names"] or "").split(" ")[0]) or None for row in rows],
+        "surname": [n.fold(row["first_surname"]) or None for row in rows],
+        "sex": [{"F": "female", "M": "male"}.get(row.get("sex", "")) for row in rows],
+        "birth_year": [(_dob(row.get("date_of_birth", "")) or (None,))[0] for row in rows],
+        "places": [[n.fold(row["municipality"])] if row["municipality"] else [] for row in rows],
+        "true_id": [row["true_id"] for row in rows],
+    })  # fmt: skip
+    inquiries = pd.DataFrame({
+        "unique_id": [f"q{i}" for i in range(len(cases))],
+        "given": [n.fold(d["given_names"]) or None for d, _t in cases],
+        "surname": [n.fold(d["first_surname"]) or None for d, _t in cases],
+        "sex": [None if d["sex"] == "unknown" else d["sex"] for d, _t in cases],
+        "birth_year": [year - (d["age_min"] + d["age_max"]) // 2 for d, _t in cases],
+        "places": [[n.fold(p) for p in d["route"]] for d, _t in cases],
+        "true_id": [t for _d, t in cases],
+    })  # fmt: skip
+    settings = SettingsCreator(
+        link_type="link_only",
+        blocking_rules_to_generate_predictions=[
+            block_on("surname", "given"),
+            block_on("surname", "birth_year"),
+            block_on("given", "birth_year"),
+        ],
+        comparisons=[
+            cl.NameComparison("given"),
+            cl.NameComparison("surname"),
+            cl.ExactMatch("sex"),
+            cl.CustomComparison(
+                output_column_name="birth_year",
+                comparison_levels=[
+                    cll.NullLevel("birth_year"),
+                    cll.AbsoluteDifferenceLevel("birth_year", 1),
+                    cll.AbsoluteDifferenceLevel("birth_year", 3),
+                    cll.AbsoluteDifferenceLevel("birth_year", 6),
+                    cll.ElseLevel(),
+                ],
+            ),
+            cl.ArrayIntersectAtSizes("places", [1]),
+        ],
+        retain_intermediate_calculation_columns=False,
+    )
+    db_api = DuckDBAPI()
+    tables = [db_api.register(registry, table_name="registry"), db_api.register(inquiries, table_name="inquiries")]
+    linker = Linker(tables, settings, log_level=40)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("surname", "given", "birth_year")], recall=0.5
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("given"))
+    pairs = linker.inference.predict(threshold_match_probability=0.5).as_pandas_dataframe()
+    seconds = time.perf_counter() - started
+    truth = dict(zip(registry["unique_id"], registry["true_id"], strict=True))
+    sought = dict(zip(inquiries["unique_id"], inquiries["true_id"], strict=True))
+    by_inquiry: dict[str, list] = {}
+    for left, right in zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True):
+        q, r = (left, right) if left.startswith("q") else (right, left)
+        by_inquiry.setdefault(q, []).append(truth[r])
+    genuine = [q for q, t in sought.items() if t]
+    proposed = sum(len(v) for v in by_inquiry.values())
+    right = sum(sum(1 for t in by_inquiry.get(q, []) if t == sought[q]) for q in genuine)
+    recalled = sum(1 for q in genuine if sought[q] in by_inquiry.get(q, []))
+    decoys = sum(1 for q, t in sought.items() if not t and by_inquiry.get(q))
+    print(f"Splink link job (DuckDB) on the same inquiries: {seconds:.0f} s for all of them; recall "
+          f"{recalled / len(genuine):.1%}; precision {right}/{proposed} ({right / max(1, proposed):.1%}); "
+          f"decoys with any candidate: {decoys}/{len(sought) - len(genuine)}")  # fmt: skip
 
 
 # --- PFIF import vs raw insert ---------------------------------------------------------------------
@@ -224,14 +328,14 @@ def write_pfif(rows: list[dict], path: Path) -> None:
         out.write('<?xml version="1.0" encoding="UTF-8"?>\n<pfif:pfif xmlns:pfif="http://zesty.ca/pfif/1.4">\n')
         for row in rows:
             pid = f"bench.example.org/person.{row['source_record_id']}"
-            dob = _dob(row.get("date_of_birth", ""))
+            dob = _valid_dob(row)
             full = " ".join(p for p in (row["given_names"], row["first_surname"], row["second_surname"]) if p)
             out.write("".join([
                 "<pfif:person>", el("person_record_id", pid), el("source_date", "2026-09-08T12:00:00Z"),
                 el("full_name", full or "?"), el("given_name", row["given_names"]),
                 el("family_name", " ".join(p for p in (row["first_surname"], row["second_surname"]) if p)),
                 el("sex", {"F": "female", "M": "male"}.get(row.get("sex", ""), "")),
-                el("date_of_birth", f"{dob[0]:04d}-{dob[1]:02d}-{dob[2]:02d}" if dob else ""),
+                el("date_of_birth", dob.isoformat() if dob else ""),
                 el("home_city", row["municipality"]), el("home_country", row.get("country", "")),
                 "<pfif:note>", el("note_record_id", f"bench.example.org/note.{row['source_record_id']}"),
                 el("author_name", "Albergue"), el("source_date", "2026-09-09T12:00:00Z"),
@@ -242,7 +346,6 @@ def write_pfif(rows: list[dict], path: Path) -> None:
 
 
 def pfif_bench(args) -> None:
-    from datetime import date
 
     from django.db import transaction
     from django.utils import timezone
@@ -273,12 +376,12 @@ def pfif_bench(args) -> None:
     with transaction.atomic():
         people = []
         for row in rows:
-            dob = _dob(row.get("date_of_birth", ""))
+            dob = _valid_dob(row)
             people.append({
                 "registering_organization_id": raw.pk, "source_record_id": f"bench.example.org/person.{row['source_record_id']}",
                 "given_names": row["given_names"] or "?", "first_surname": row["first_surname"],
                 "second_surname": row["second_surname"], "sex": sex.get(row.get("sex", ""), "unknown"),
-                "birth_date": date(*dob) if dob else None, "municipality": row["municipality"],
+                "birth_date": dob, "municipality": row["municipality"],
                 "country": row.get("country", ""), "created_at": now, "updated_at": now,
             })  # fmt: skip
         pks = insert_dicts(Person, people, returning_pk=True)
@@ -315,6 +418,7 @@ def main() -> None:
     m = sub.add_parser("match")
     m.add_argument("--people", type=int, default=100_000)
     m.add_argument("--inquiries", type=int, default=500)
+    m.add_argument("--splink", action="store_true", help="also link the same inquiries with Splink")
     p = sub.add_parser("pfif")
     p.add_argument("--records", type=int, default=100_000)
     args = parser.parse_args()
