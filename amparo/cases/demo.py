@@ -1,5 +1,6 @@
-"""Demo cases for the people the protection demo screened: open cases at several steps, with plan
-actions (one overdue), follow-ups, notes (one sensitive) and a plan review that is overdue."""
+"""Demo cases for the people the protection demo screened: open cases at several steps (each with
+the person's consent; a child's assessment with its best-interests assessment), plan actions (one
+overdue), follow-ups, notes (one sensitive), a plan review that is overdue, and a closed case."""
 
 from __future__ import annotations
 
@@ -43,7 +44,29 @@ def load(stdout) -> dict:
             supervisor=supervisor,
             summary="Adolescente no acompañado; reunificación familiar o protección de la Procuraduría.",
         )
-        for step in (Step.ASSESSMENT, Step.CASE_PLAN, Step.IMPLEMENTATION):
+        assessment = {
+            "needs": {
+                "family": {"level": "urgent", "note": "Madre en Honduras; tía en Monterrey"},
+                "shelter": {"level": "high", "note": "Albergue de adultos: no es adecuado"},
+                "documentation": "high",
+                "education": "low",
+            },
+            "risks": "Viaja solo; reclutamiento en la ruta",
+            "strengths": "En contacto diario con su madre; terminó la primaria",
+        }
+        if services.is_child(case):
+            assessment["bia"] = {
+                "child_heard": True,
+                "child_views": "Quiere reunirse con su tía en Monterrey y estudiar.",
+                "care_arrangement": "shelter",
+                "family_situation": "Madre en San Pedro Sula, en contacto; padre ausente; tía en Monterrey.",
+                "safety": "Riesgo de reclutamiento si sigue solo.",
+                "authority_informed": True,
+                "recommended_measure": "family_reunification",
+                "recommendation": "Valorar a la tía como cuidadora con la Procuraduría de Protección.",
+            }
+        services.record_assessment(actor=worker, case=case, **assessment)
+        for step in (Step.CASE_PLAN, Step.IMPLEMENTATION):
             services.advance_step(actor=worker, case=case, to_step=step)
         services.add_action(
             actor=worker,
@@ -71,8 +94,14 @@ def load(stdout) -> dict:
             supervisor=supervisor,
             summary="Embarazo de 7 meses, sin recursos para continuar.",
         )
-        for step in (Step.ASSESSMENT, Step.CASE_PLAN):
-            services.advance_step(actor=worker, case=case, to_step=step)
+        services.record_assessment(
+            actor=worker,
+            case=case,
+            needs={"health": "urgent", "shelter": "high", "food": "high", "livelihood": "low"},
+            risks="Embarazo de 7 meses sin control prenatal",
+            strengths="Su pareja trabaja en Tapachula",
+        )
+        services.advance_step(actor=worker, case=case, to_step=Step.CASE_PLAN)
         Case.objects.filter(pk=case.pk).update(next_review_due=today - timedelta(days=5))
         services.add_follow_up(actor=worker, case=case, due_date=today - timedelta(days=1), kind="call")
         services.add_note(
@@ -96,10 +125,8 @@ def load(stdout) -> dict:
             case=case,
             reason="person_left",
             note="Continuó su viaje.",
-            open_item_reasons={
-                item.key: "Continuó su viaje; el albergue cierra la referencia." for item in open_items(case)
-            },
             no_follow_up_reason="Sin teléfono ni dirección en destino.",
+            open_item_reasons={i.key: "Sigue con el proveedor aunque la persona se fue." for i in open_items(case)},
         )
         made.append(case)
     stdout.write(f"cases: {len(made)}")

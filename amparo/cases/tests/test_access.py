@@ -82,9 +82,9 @@ def test_pages_drive_the_case(client, worker, supervisor, case):
     client.post(
         reverse("cases:case_close", args=[case.pk]),
         {
-            "reason": "person_left",
-            "no_follow_up_reason": "no phone",
-            f"open_action_{case.actions.get().pk}": "moved on",
+            "close-reason": "person_left",
+            "close-no_follow_up_reason": "no phone",
+            f"close-open_action_{case.actions.get().pk}": "moved on",
         },
     )
     case.refresh_from_db()
