@@ -8,15 +8,21 @@ class CasesConfig(AppConfig):
     verbose_name = _("Case management")
 
     def ready(self) -> None:
-        from amparo.accounts.policy import SENSITIVE_ROLES
-        from amparo.cases import access  # noqa: F401  (registers the access rules)
+        from amparo.cases import access  # (registers the access rules)
         from amparo.core import ui
 
-        ui.add_nav("cases:caseload", _("Cases"), roles=SENSITIVE_ROLES, order=45)
-        ui.add_home_card("cases/_home_card.html", roles=SENSITIVE_ROLES, order=45)
+        roles = access.CASE_WORKER_ROLES
+        ui.add_nav("cases:caseload", _("Cases"), roles=roles, order=45)
+        ui.add_home_card("cases/_home_card.html", roles=roles, order=45)
         from amparo.cases.queries import person_panel
 
-        ui.add_person_panel("cases/_person_panel.html", roles=SENSITIVE_ROLES, order=45, context=person_panel)
+        ui.add_person_panel("cases/_person_panel.html", roles=roles, order=45, context=person_panel)
+
+    # --- A new screening changed the person's profiles (protection.services.flag_profile_change) ---
+    def profiles_changed(self, *, person, screening, actor) -> None:
+        from amparo.cases.services import flag_profile_change
+
+        flag_profile_change(person=person, screening=screening, actor=actor)
 
     # --- Retention (amparo/registry/retention.py) ---
     def retention_holds(self, now):

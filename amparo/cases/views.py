@@ -8,22 +8,32 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction
 from amparo.cases import access, queries, services
-from amparo.cases.forms import ActionForm, CloseForm, FollowUpForm, NoteForm, OpenCaseForm, StepForm, TransferForm
-from amparo.cases.models import STEP_ORDER, Case, FollowUp, PlanAction, Step
-from amparo.protection.models import Screening
+from amparo.cases.forms import (
+    ActionForm,
+    AssessmentForm,
+    CloseForm,
+    FollowUpForm,
+    NoteForm,
+    OpenCaseForm,
+    ReferFromActionForm,
+    StepForm,
+    TransferForm,
+)
+from amparo.cases.models import STEP_ORDER, Case, CaseConsent, FollowUp, PlanAction, Step
+from amparo.protection.models import Screening, Service
 from amparo.registry.models import Person
 from amparo.registry.queries import match_q
 
 
 def _require_case_role(request):
-    p = policy.principal_for(request.user)
-    if not (p.is_system or access.case_orgs(p)):
+    if not access.may_use_cases(policy.principal_for(request.user)):
         raise PermissionDenied
 
 
@@ -74,34 +84,57 @@ def overdue(request):
 
 @login_required
 def case_open(request, person_pk: int):
+    """Open a case, after asking the person's consent to case management; a refusal is recorded
+    (with its reason) and opens nothing."""
     _require_case_role(request)
     person = policy.get_visible_or_404(request.user, Person, pk=person_pk)
     p = policy.principal_for(request.user)
     screening = Screening.objects.visible_to(request.user).filter(person=person).first()
     form = OpenCaseForm(
         request.POST or None,
-        organization_ids=access.case_orgs(p),
+        organization_ids=access.opening_orgs(p, person),
         initial={"case_worker": request.user.pk, "priority": screening.priority if screening else 2},
     )
     if request.method == "GET":
         audit.record(request.user, AuditAction.VIEW, person, request=request, summary=f"case form: {person.full_name}")
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
+            if data["consent"] == "no":
+                services.record_refusal(
+                    actor=request.user,
+                    person=person,
+                    method=data["consent_method"],
+                    given_by=data["consent_given_by"],
+                    given_by_name=data["consent_given_by_name"],
+                    reason=data["refusal_reason"],
+                    request=request,
+                )
+                messages.info(request, _("The refusal is recorded; no case was opened."))
+                return redirect("registry:person_detail", pk=person.pk)
             case = services.open_case(
                 actor=request.user,
                 person=person,
-                case_worker=form.cleaned_data["case_worker"],
-                supervisor=form.cleaned_data["supervisor"],
-                priority=form.cleaned_data["priority"] or None,
+                consent_method=data["consent_method"],
+                consent_given_by=data["consent_given_by"],
+                consent_given_by_name=data["consent_given_by_name"],
+                case_worker=data["case_worker"],
+                supervisor=data["supervisor"],
+                priority=data["priority"] or None,
                 screening=screening,
-                summary=form.cleaned_data["summary"],
+                summary=data["summary"],
                 request=request,
             )
         except ValidationError as exc:
             _errors(request, exc)
         else:
             return redirect("cases:case_detail", pk=case.pk)
-    return render(request, "cases/case_open.html", {"person": person, "form": form, "screening": screening})
+    refusals = policy.visible(request.user, CaseConsent).filter(person=person, given=False)[:5]
+    return render(
+        request,
+        "cases/case_open.html",
+        {"person": person, "form": form, "screening": screening, "refusals": refusals},
+    )
 
 
 @login_required
@@ -111,26 +144,88 @@ def case_detail(request, pk: int):
     later = STEP_ORDER[STEP_ORDER.index(case.step) + 1 :] if case.is_open else []
     step_form = StepForm(initial={"step": later[0] if later else ""})
     step_form.fields["step"].choices = [c for c in Step.choices if c[0] in later and c[0] != Step.CLOSURE]
+    items = queries.open_items(case) if case.is_open else []
+    actions = list(case.actions.select_related("owner", "referral__to_organization"))
+    referrals = list(queries.referrals_of(request.user, case))
+    assessment = case.assessments.prefetch_related("needs").select_related("bia").first()
+    options = queries.referral_options(case) if case.is_open and any(a.status == "open" for a in actions) else []
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
-            "steps": Step.choices,
-            "step_index": STEP_ORDER.index(case.step),
-            "actions": case.actions.select_related("owner", "referral"),
+            "stages": queries.stages(case),
+            "consent": CaseConsent.objects.filter(case=case).first(),
+            "assessment": assessment,
+            "is_child": services.is_child(case),
+            "actions": actions,
+            "referrals": referrals,
             "follow_ups": case.follow_ups.all(),
             "notes": queries.notes_of(request.user, case),
             "events": case.events.all(),
             "step_form": step_form,
-            "close_form": CloseForm(),
+            "close_form": CloseForm(items=items, prefix="close"),
             "action_form": ActionForm(organization_id=case.organization_id),
+            "refer_form": ReferFromActionForm(options=options) if options else None,
             "note_form": NoteForm(),
             "follow_up_form": FollowUpForm(),
             "transfer_form": TransferForm(initial={"to_organization": case.organization_id}),
             "person_visible": Person.objects.visible_to(request.user).filter(pk=case.person_id).exists(),
         },
     )
+
+
+@login_required
+def case_assess(request, pk: int):
+    """The structured assessment: needs by domain, risks, strengths, and for a child the
+    best-interests assessment."""
+    case = policy.get_visible_or_404(request.user, queries.cases(request.user), pk=pk)
+    if not access.can_manage(request.user, case):
+        raise PermissionDenied
+    child = services.is_child(case)
+    form = AssessmentForm(request.POST or None, child=child)
+    if request.method == "GET":
+        audit.record(request.user, AuditAction.VIEW_SENSITIVE, case, request=request, summary="assessment form")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_assessment(
+                actor=request.user,
+                case=case,
+                needs=form.needs(),
+                risks=form.cleaned_data["risks"],
+                strengths=form.cleaned_data["strengths"],
+                bia=form.bia(),
+                request=request,
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            return redirect(reverse("cases:case_detail", args=[case.pk]) + "#assessment")
+    factors = None
+    if case.screening_id:
+        from amparo.protection.services import factor_summary
+
+        factors = factor_summary(case.screening)
+    return render(request, "cases/case_assess.html", {"case": case, "form": form, "child": child, "factors": factors})
+
+
+@login_required
+def follow_ups_due(request):
+    """Follow-ups due within a week or overdue, of open and closed cases: the worker's own, or for
+    a supervisor (`?all=1`) the organization's."""
+    _require_case_role(request)
+    p = policy.principal_for(request.user)
+    everyone = bool(request.GET.get("all")) and (p.is_system or bool(access.supervisor_orgs(p)))
+    rows = list(queries.follow_ups_due(request.user, worker=None if everyone else request.user)[:500])
+    audit.record_many(
+        request.user,
+        AuditAction.VIEW,
+        Case,
+        sorted({f.case_id for f in rows}),
+        request=request,
+        summary="follow-ups due",
+    )
+    return render(request, "cases/follow_ups_due.html", {"rows": rows, "everyone": everyone})
 
 
 def _case_for_post(request, pk):
@@ -156,6 +251,7 @@ def case_step(request, pk: int):
         case=case,
         to_step=request.POST.get("step", ""),
         note=request.POST.get("note", ""),
+        skip_reason=request.POST.get("skip_reason", ""),
     )
 
 
@@ -163,13 +259,22 @@ def case_step(request, pk: int):
 @require_POST
 def case_close(request, pk: int):
     case = _case_for_post(request, pk)
+    form = CloseForm(request.POST, items=queries.open_items(case) if case.is_open else [], prefix="close")
+    if not form.is_valid():
+        _errors(request, ValidationError([f"{k}: {e}" for k, errs in form.errors.items() for e in errs]))
+        return redirect("cases:case_detail", pk=pk)
     return _run(
         request,
         case.pk,
         services.close_case,
         case=case,
-        reason=request.POST.get("reason", ""),
-        note=request.POST.get("note", ""),
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"],
+        open_item_reasons=form.item_reasons(),
+        follow_up_date=form.cleaned_data["follow_up_date"],
+        follow_up_kind=form.cleaned_data["follow_up_kind"] or "call",
+        no_follow_up_reason=form.cleaned_data["no_follow_up_reason"],
+        skip_reason=form.cleaned_data["skip_reason"],
     )
 
 
@@ -205,6 +310,37 @@ def action_finish(request, pk: int):
     return _run(
         request, action.case_id, services.finish_action, action=action, status=request.POST.get("status", "done")
     )
+
+
+@login_required
+@require_POST
+def action_refer(request, pk: int):
+    """Refer from a plan action: the protection app makes the draft; its page sends it (consent)."""
+    action = get_object_or_404(policy.visible(request.user, PlanAction).select_related("case__person"), pk=pk)
+    case = action.case
+    form = ReferFromActionForm(request.POST, options=queries.referral_options(case))
+    if not form.is_valid():
+        _errors(request, ValidationError([e for errs in form.errors.values() for e in errs]))
+        return redirect("cases:case_detail", pk=case.pk)
+    service = get_object_or_404(Service.objects.active().select_related("provider"), pk=form.cleaned_data["service"])
+    try:
+        referral = services.refer_from_action(
+            actor=request.user, action=action, service=service, reason=form.cleaned_data["reason"], request=request
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("cases:case_detail", pk=case.pk)
+    messages.success(
+        request, _("Referral %(ref)s prepared: check what is shared and send it.") % {"ref": referral.reference}
+    )
+    return redirect("protection:referral_detail", pk=referral.pk)
+
+
+@login_required
+@require_POST
+def case_profiles_reviewed(request, pk: int):
+    case = _case_for_post(request, pk)
+    return _run(request, case.pk, services.review_profile_change, case=case, note=request.POST.get("note", ""))
 
 
 @login_required

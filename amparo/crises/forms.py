@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from amparo.core.forms import DateTimeInput
 from amparo.core.labels import subdivision_name
 from amparo.core.pickers import SUBDIVISIONS_HELP, UNKNOWN_SUBDIVISIONS, PickerInput, subdivision_codes
 from amparo.crises import geo
@@ -30,8 +31,8 @@ class CrisisForm(forms.ModelForm):
         model = Crisis
         fields = ["name", "kind", "severity", "phase", "started_at", "ended_at", "description", "is_exercise"]
         widgets = {
-            "started_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "ended_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "started_at": DateTimeInput(),
+            "ended_at": DateTimeInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 

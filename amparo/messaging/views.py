@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from amparo.accounts import audit, policy
@@ -272,7 +272,11 @@ def broadcast_confirm(request, pk: int):
     response = _transition(request, pk, services.confirm_broadcast)
     broadcast = Broadcast.objects.get(pk=pk)
     if broadcast.status == BroadcastStatus.SENDING:
-        flash.success(request, _("Sending to %(n)s people.") % {"n": broadcast.recipients})
+        flash.success(
+            request,
+            ngettext("Sending to %(n)s person.", "Sending to %(n)s people.", broadcast.recipients)
+            % {"n": broadcast.recipients},
+        )
     elif broadcast.status == BroadcastStatus.AWAITING_APPROVAL:
         flash.info(request, _("Waiting for a second person's approval."))
     return response
@@ -284,7 +288,11 @@ def broadcast_approve(request, pk: int):
     response = _transition(request, pk, services.approve_broadcast)
     broadcast = Broadcast.objects.get(pk=pk)
     if broadcast.status == BroadcastStatus.SENDING and broadcast.approved_by_id == request.user.pk:
-        flash.success(request, _("Approved: sending to %(n)s people.") % {"n": broadcast.recipients})
+        flash.success(
+            request,
+            ngettext("Approved: sending to %(n)s person.", "Approved: sending to %(n)s people.", broadcast.recipients)
+            % {"n": broadcast.recipients},
+        )
     return response
 
 

@@ -29,6 +29,8 @@ from amparo.protection.codes import (
     SuggestionSource,
 )
 from amparo.protection.models import (
+    CountryDirectory,
+    DirectoryReview,
     Indicator,
     Profile,
     Referral,
@@ -192,6 +194,8 @@ def screen_person(
             if code in profiles
         ]
     )
+    if _profiles_changed(previous, set(profiles)):
+        flag_profile_change(person=person, screening=screening, actor=principal)
     audit.record(
         principal,
         AuditAction.CREATE,
@@ -205,6 +209,69 @@ def screen_person(
         urgent=bool(result.urgent_flags),
     )
     return screening
+
+
+def profile_codes(screening: Screening | None) -> set[str]:
+    """The profiles a screening stands for: those suggested or added, unless staff rejected them."""
+    if screening is None:
+        return set()
+    return set(screening.suggestions.exclude(decision=Decision.REJECTED).values_list("profile__code", flat=True))
+
+
+def _profiles_changed(previous: Screening | None, new_codes: set[str]) -> bool:
+    return profile_codes(previous) != new_codes
+
+
+def flag_profile_change(*, person: Person, screening: Screening, actor) -> list[int]:
+    """A new screening changed the person's profiles: their open referrals (drafts included) are
+    flagged "profiles changed since referral: review", and each app declaring the hook
+    `profiles_changed(*, person, screening, actor)` on its AppConfig (cases: open cases) is told,
+    in the same transaction. Returns the flagged referral ids."""
+    from django.apps import apps
+
+    principal = policy.principal_for(actor)
+    ids = list(Referral.objects.open().filter(person=person).values_list("pk", flat=True))
+    if ids:
+        Referral.objects.filter(pk__in=ids).update(
+            profiles_changed_at=timezone.now(), profiles_changed_screening=screening
+        )
+        for pk in ids:  # a person has a few open referrals: one event each, like any status change
+            audit.record(
+                principal,
+                AuditAction.STATUS_CHANGE,
+                object_type="protection.referral",
+                object_id=pk,
+                summary=f"profiles changed by screening {screening.pk}",
+            )
+    for config in apps.get_app_configs():
+        hook = getattr(config, "profiles_changed", None)
+        if callable(hook):
+            hook(person=person, screening=screening, actor=principal)
+    return ids
+
+
+@transaction.atomic
+def review_profile_change(*, actor, referral: Referral, note: str = "", request=None) -> Referral:
+    """The referring organization has looked at the new profiles (and, if needed, closed this
+    referral or made another): the flag is cleared, the review kept in the audit trail."""
+    principal = policy.principal_for(actor)
+    if not access.is_sender(principal, referral):
+        raise PermissionDenied(_("Only the referring organization may do this."))
+    if referral.profiles_changed_at is None:
+        raise ProtectionError(_("Nothing to review: the profiles have not changed."))
+    screening_id = referral.profiles_changed_screening_id
+    Referral.objects.filter(pk=referral.pk).update(profiles_changed_at=None, profiles_changed_screening=None)
+    referral.profiles_changed_at, referral.profiles_changed_screening = None, None
+    audit.record(
+        principal,
+        AuditAction.UPDATE,
+        referral,
+        request=request,
+        organization=referral.from_organization_id,
+        summary=f"profile change reviewed (screening {screening_id})",
+        note=note[:300],
+    )
+    return referral
 
 
 def _check_draft(principal, draft: ScreeningDraft, person: Person) -> None:
@@ -581,3 +648,43 @@ def factor_summary(screening: Screening) -> dict[str, dict[str, list[str]]]:
     for f in screening.factors:
         out.setdefault(f["level"], {FactorKind.RISK: [], FactorKind.PROTECTIVE: []})[f["factor"]].append(f["code"])
     return out
+
+
+# --- The directory, per country ------------------------------------------------------------
+
+
+@transaction.atomic
+def review_directory(*, actor, country: str, note: str = "", request=None) -> DirectoryReview:
+    """An organization administrator of `country` confirms its directory (pathways, authorities,
+    contacts) as loaded: who, when, and which version of the data files. A later change of the
+    files makes the review out of date, and the page says so."""
+    principal = policy.principal_for(actor)
+    organization_id = access.reviewing_organization_id(principal, country)
+    if organization_id is None:
+        raise PermissionDenied(_("Only an administrator of an organization in this country reviews its directory."))
+    directory = CountryDirectory.objects.select_for_update().filter(country=country.upper()).first()
+    if directory is None:
+        raise ProtectionError(_("There is no directory for %(country)s.") % {"country": country})
+    now = timezone.now()
+    review = DirectoryReview.objects.create(
+        directory=directory,
+        organization_id=organization_id,
+        reviewed_by=principal.user,
+        reviewed_by_label=principal.label,
+        reviewed_at=now,
+        data_digest=directory.data_digest,
+        note=note[:500],
+    )
+    directory.reviewed_at, directory.reviewed_by_label = now, principal.label
+    directory.reviewed_digest = directory.data_digest
+    directory.save(update_fields=["reviewed_at", "reviewed_by_label", "reviewed_digest"])
+    audit.record(
+        principal,
+        AuditAction.UPDATE,
+        directory,
+        request=request,
+        organization=Organization.objects.get(pk=organization_id),
+        summary=f"directory of {directory.country} reviewed",
+        digest=directory.data_digest[:12],
+    )
+    return review

@@ -18,7 +18,11 @@ urlpatterns = [
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/send/", views.referral_send, name="referral_send"),
     path("referrals/<int:pk>/status/", views.referral_transition, name="referral_transition"),
+    path("referrals/<int:pk>/profiles-reviewed/", views.referral_profiles_reviewed, name="referral_profiles_reviewed"),
     path("services/", views.directory, name="directory"),
     path("services/map.geojson", views.directory_geojson, name="directory_geojson"),
     path("services/<int:pk>/capacity/", views.capacity_update, name="capacity_update"),
+    path("directory/", views.directory_countries, name="directory_countries"),
+    path("directory/<str:country>/", views.directory_country, name="directory_country"),
+    path("directory/<str:country>/review/", views.directory_review, name="directory_review"),
 ]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.codes import ConsentPurpose, RecordStatus
+from amparo.core.forms import DateInput
 from amparo.core.pickers import PLACE_HELP, SUBDIVISION_HELP, PickerInput, subdivision_code
 from amparo.core.places import country_choices, is_country_code, is_subdivision_code
 from amparo.registry.columns import ALL_COLUMNS, IGNORE
@@ -81,9 +82,7 @@ class PersonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
-    birth_date = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
     birth_date_precision = forms.ChoiceField(label=_("Precision"), choices=DatePrecision.choices, initial="day")
     age = forms.IntegerField(
         label=_("Stated or apparent age"),
@@ -324,9 +323,7 @@ class DocumentForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Document"), choices=DocumentType.choices)
     number = forms.CharField(label=_("Number"), max_length=60)
     issuing_country = forms.ChoiceField(label=_("Issuing country"), required=False, choices=())
-    expiry_date = forms.DateField(
-        label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,6 +33,13 @@ def _worker(value: str) -> str:
     return f"{username} ({org or slug})"
 
 
+def _date(value: str) -> str:
+    try:
+        return format_date(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return value
+
+
 @register.filter
 def case_event(event) -> str:
     kind, before, after = event.kind, event.from_value, event.to_value
@@ -45,11 +52,23 @@ def case_event(event) -> str:
     if kind == "reopened":
         return _("Case reopened (it had been closed: %(reason)s)") % {"reason": _reason(before)}
     if kind == "reviewed":
-        try:
-            due = format_date(date.fromisoformat(after), "SHORT_DATE_FORMAT")
-        except ValueError:
-            due = after
-        return _("Case plan reviewed; next review by %(date)s") % {"date": due}
+        return _("Case plan reviewed; next review by %(date)s") % {"date": _date(after)}
     if kind == "transferred":
         return _("Transferred from %(before)s to %(after)s") % {"before": _worker(before), "after": _worker(after)}
+    if kind == "skipped":
+        return _("Step skipped: %(step)s") % {"step": _step(after)}
+    if kind == "assessed":
+        return _("Assessment recorded")
+    if kind == "referred":
+        return _("Referral %(ref)s prepared from the plan") % {"ref": after}
+    if kind == "left_open":
+        return _("Left open at closure: %(item)s") % {"item": after}
+    if kind == "follow_up_planned":
+        return _("Follow-up after closure planned for %(date)s") % {"date": _date(after)}
+    if kind == "no_follow_up":
+        return _("No follow-up after closure")
+    if kind == "profiles_changed":
+        return _("A new screening changed the person's profiles: review")
+    if kind == "profiles_reviewed":
+        return _("Profile change reviewed")
     return " ".join(part for part in (kind, before and f"{before} →", after) if part)

@@ -32,7 +32,9 @@ def person(make_person, ngo):
 def case(worker, supervisor, person):
     from amparo.cases import services
 
-    return services.open_case(actor=worker, person=person, supervisor=supervisor, summary="needs shelter")
+    return services.open_case(
+        actor=worker, consent_method="verbal", person=person, supervisor=supervisor, summary="needs shelter"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +44,10 @@ def _english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    """Pages are read in English (the app's default is Spanish) unless a test sets the language
+    cookie; the catalogs' completeness is tested in core/tests/test_i18n.py."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"

@@ -18,24 +18,30 @@ pytestmark = pytest.mark.django_db
 
 
 def test_case_walks_every_step_to_closure_and_reopens(worker, case):
-    assert case.step == Step.IDENTIFICATION and case.is_open
-    for step in (Step.SCREENING, Step.ASSESSMENT, Step.CASE_PLAN, Step.IMPLEMENTATION, Step.FOLLOW_UP):
+    assert case.step == Step.OPENING and case.is_open
+    for step in (Step.ASSESSMENT, Step.CASE_PLAN, Step.IMPLEMENTATION, Step.MONITORING):
         services.advance_step(actor=worker, case=case, to_step=step)
     assert case.next_review_due == timezone.localdate() + timedelta(days=91)
-    services.close_case(actor=worker, case=case, reason="goals_met", note="housed and working")
+    services.close_case(
+        actor=worker,
+        case=case,
+        reason="goals_met",
+        note="housed and working",
+        follow_up_date=timezone.localdate() + timedelta(days=30),
+    )
     case.refresh_from_db()
     assert (case.step, case.closure_reason) == (Step.CLOSURE, "goals_met") and case.closed_at
     services.reopen_case(actor=worker, case=case, note="lost the job")
     case.refresh_from_db()
     assert case.step == Step.ASSESSMENT and case.closure_reason == "" and case.closed_at is None
     kinds = list(case.events.values_list("kind", flat=True))
-    assert kinds == ["opened", "step", "step", "step", "step", "step", "closed", "reopened"]
+    assert kinds == ["opened", "step", "step", "step", "step", "closed", "follow_up_planned", "reopened"]
 
 
 @pytest.mark.parametrize(
     ("start", "to", "message"),
     [
-        (Step.ASSESSMENT, Step.SCREENING, "moves forward"),
+        (Step.ASSESSMENT, Step.OPENING, "moves forward"),
         (Step.ASSESSMENT, Step.ASSESSMENT, "moves forward"),
         (Step.ASSESSMENT, Step.CLOSURE, "closure reason"),
         (Step.ASSESSMENT, "somewhere", "moves forward"),
@@ -50,7 +56,7 @@ def test_refused_moves(worker, case, start, to, message):
 def test_closed_cases_refuse_work_and_closure_needs_a_reason(worker, case):
     with pytest.raises(services.CaseError):
         services.close_case(actor=worker, case=case, reason="")
-    services.close_case(actor=worker, case=case, reason="lost_contact")
+    services.close_case(actor=worker, case=case, reason="lost_contact", no_follow_up_reason="no phone")
     for call in (
         lambda: services.advance_step(actor=worker, case=case, to_step=Step.ASSESSMENT),
         lambda: services.add_action(actor=worker, case=case, description="x"),
@@ -67,7 +73,7 @@ def test_database_refuses_closed_without_reason(case):
 
 def test_one_open_case_per_person_and_organization(worker, person, case):
     with pytest.raises(services.CaseError, match="already has an open case"):
-        services.open_case(actor=worker, person=person)
+        services.open_case(actor=worker, consent_method="verbal", person=person)
 
 
 def test_asylum_seekers_go_to_the_asylum_authority_not_an_ordinary_case(
@@ -76,21 +82,21 @@ def test_asylum_seekers_go_to_the_asylum_authority_not_an_ordinary_case(
     screening = protection.screen_person(actor=worker, person=person, answers={}, wishes_asylum="yes")
     protection.decide_suggestion(actor=worker, suggestion=screening.suggestions.get(), decision=Decision.CONFIRMED)
     with pytest.raises(services.AsylumRegime, match="asylum authority"):
-        services.open_case(actor=worker, person=person)
+        services.open_case(actor=worker, consent_method="verbal", person=person)
     # The asylum authority itself manages its applicants' cases.
     comar = make_org("comar", kind=OrganizationKind.ASYLUM_AUTHORITY)
     officer = make_user(comar, Role.CASE_WORKER)
     applicant = make_person(comar, given_names="Dania")
     screening = protection.screen_person(actor=officer, person=applicant, answers={"fears_return": "yes"})
     protection.decide_suggestion(actor=officer, suggestion=screening.suggestions.get(), decision=Decision.CONFIRMED)
-    assert services.open_case(actor=officer, person=applicant).organization == comar
+    assert services.open_case(actor=officer, consent_method="verbal", person=applicant).organization == comar
 
 
 def test_screening_sets_step_and_priority(worker, make_person, ngo):
     child = make_person(ngo, given_names="Kevin")
     screening = protection.screen_person(actor=worker, person=child, answers={"age": 14, "without_guardian": "yes"})
-    case = services.open_case(actor=worker, person=child)
-    assert (case.step, case.priority, case.screening) == (Step.SCREENING, 4, screening)
+    case = services.open_case(actor=worker, consent_method="verbal", person=child)
+    assert (case.step, case.priority, case.screening) == (Step.OPENING, 4, screening)
 
 
 def test_plan_reviews_and_overdue_items_reach_the_supervisors_list(worker, supervisor, colleague, case):
@@ -113,7 +119,7 @@ def test_plan_reviews_and_overdue_items_reach_the_supervisors_list(worker, super
 
 
 def test_caseload_lists_a_workers_open_cases(worker, colleague, case, make_person, ngo):
-    other = services.open_case(actor=colleague, person=make_person(ngo, given_names="Otro"))
+    other = services.open_case(actor=colleague, consent_method="verbal", person=make_person(ngo, given_names="Otro"))
     assert list(queries.caseload(worker)) == [case]
     assert list(queries.caseload(colleague)) == [other]
 

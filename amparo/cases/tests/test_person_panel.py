@@ -46,10 +46,15 @@ def test_a_user_of_another_organization_sees_nothing_of_them(client, make_org, m
     assert case.reference not in page and reverse("cases:case_detail", args=[case.pk]) not in page
 
 
-@pytest.mark.parametrize("role", [Role.MIGRATION_OFFICER, Role.PROVIDER_STAFF])
-def test_roles_outside_casework_get_no_panel(client, make_user, ngo, case, person, role):
-    page = page_of(client, make_user(ngo, role), person)
+def test_roles_outside_casework_get_no_panel(client, make_user, ngo, case, person):
+    page = page_of(client, make_user(ngo, Role.MIGRATION_OFFICER), person)
     assert 'id="cases"' not in page and case.reference not in page
+
+
+def test_shelter_staff_see_their_own_cases_only_and_may_open_one(client, make_user, ngo, case, person):
+    """First-contact staff hold cases of the people their organization serves, never a colleague's."""
+    page = page_of(client, make_user(ngo, Role.PROVIDER_STAFF), person)
+    assert 'id="cases"' in page and case.reference not in page
 
 
 @pytest.mark.parametrize(

@@ -80,7 +80,7 @@ def test_a_crisis_in_course_and_an_open_case_hold_a_person(org, make_person, mak
         actor=SYSTEM, name="Sismo", kind="earthquake", areas=[AreaSpec(kind="administrative", subdivisions=["MX-GRO"])]
     )
     worker = make_user(org, "case_worker")
-    open_case(actor=worker, person=with_case)
+    open_case(actor=worker, person=with_case, consent_method="verbal")
     aged(in_crisis)
     aged(with_case)
     retention.run(dry_run=False, principal=SYSTEM)

@@ -147,7 +147,9 @@ def build() -> World:
     )  # fmt: skip
     from amparo.cases.services import open_case
 
-    case = open_case(actor=officer, person=zacarias, summary="Seguimiento de Zacarías Quetzalmarker")
+    case = open_case(
+        actor=officer, person=zacarias, consent_method="verbal", summary="Seguimiento de Zacarías Quetzalmarker"
+    )
     from amparo.cases.models import FollowUp, PlanAction
     from amparo.protection.models import PathwayStep
 
