@@ -36,8 +36,6 @@ from amparo.registry.models import Person
 # than the nearest one (km), or this many times as far.
 LANGUAGE_DETOUR_KM = 50.0
 LANGUAGE_DETOUR_RATIO = 1.5
-# How many nearest candidates are weighed (the rest are farther than all of them).
-CANDIDATES = 12
 ASYLUM_ONLY = "international_protection"
 
 
@@ -130,22 +128,29 @@ def _fits(service: Service, person: Person, *, age, profiles, wishes_asylum: str
     return True
 
 
-def _nearest(qs, origin: Origin, keep) -> list[tuple[float, Service]]:
-    """Up to CANDIDATES nearest fitting services, exact: rings until one holds enough."""
-    found: list[tuple[float, Service]] = []
-    for radius in (*RINGS_KM, None):
-        ring = qs.filter(_box(origin.lat, origin.lon, radius)) if radius else qs
-        found = []
-        for s in ring.filter(latitude__isnull=False, longitude__isnull=False):
-            if not keep(s):
-                continue
-            d = distance_km(origin.lat, origin.lon, s.latitude, s.longitude)
-            if radius is None or d <= radius:
-                found.append((d, s))
-        if len(found) >= CANDIDATES or radius is None:
-            break
+def _within(qs, origin: Origin, keep, radius: float | None) -> list[tuple[float, Service]]:
+    """The fitting services within `radius` km (None: anywhere), nearest first: an indexed box
+    query, then exact distances."""
+    ring = qs.filter(_box(origin.lat, origin.lon, radius)) if radius else qs
+    found = []
+    for s in ring.filter(latitude__isnull=False, longitude__isnull=False):
+        if not keep(s):
+            continue
+        d = distance_km(origin.lat, origin.lon, s.latitude, s.longitude)
+        if radius is None or d <= radius:
+            found.append((d, s))
     found.sort(key=lambda pair: (pair[0], pair[1].pk))
-    return found[:CANDIDATES]
+    return found
+
+
+def _nearest(qs, origin: Origin, keep) -> tuple[list[tuple[float, Service]], float | None]:
+    """The fitting services of the first ring that holds any (exact: everything outside the ring
+    is farther than what is inside), and that ring's radius."""
+    for radius in (*RINGS_KM, None):
+        found = _within(qs, origin, keep, radius)
+        if found:
+            return found, radius
+    return [], None
 
 
 def _speaks(service: Service, languages: list[str]) -> str:
@@ -174,10 +179,12 @@ def choose_provider(
     origin = person_origin(person)
     if origin is None:
         return _without_position(qs, person, step, keep, languages, purpose)
-    candidates = _nearest(qs, origin, keep)
-    if step.pathway.subdivision:
-        local = [c for c in candidates if c[1].subdivision == step.pathway.subdivision]
-        candidates = local or candidates
+    candidates, radius = [], None
+    if step.pathway.subdivision:  # a pathway of one state: its own services first
+        candidates, radius = _nearest(qs.filter(subdivision=step.pathway.subdivision), origin, keep)
+        qs = qs.filter(subdivision=step.pathway.subdivision) if candidates else qs
+    if not candidates:
+        candidates, radius = _nearest(qs, origin, keep)
     if not candidates:
         return Choice(None, origin=origin)
     distance, service = candidates[0]
@@ -185,9 +192,13 @@ def choose_provider(
     speaks = _speaks(service, languages) if languages else ""
     switched = False
     if languages and not speaks:
+        # One that speaks the person's language, if it is not much farther.
+        detour = max(distance + LANGUAGE_DETOUR_KM, distance * LANGUAGE_DETOUR_RATIO)
+        if radius is not None and detour > radius:
+            candidates = _within(qs, origin, keep, detour)
         for d, other in candidates[1:]:
             lang = _speaks(other, languages)
-            if lang and (d - distance <= LANGUAGE_DETOUR_KM or d <= distance * LANGUAGE_DETOUR_RATIO):
+            if lang and d <= detour:
                 reasons = [
                     _("%(purpose)s that speaks %(language)s (the nearest, %(km)s km away, does not)")
                     % {"purpose": purpose, "language": language_name(lang), "km": _km(distance)}

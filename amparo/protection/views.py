@@ -592,7 +592,10 @@ def directory_countries(request):
     rows = {d.country: d for d in CountryDirectory.objects.all()}
     active = {}
     for country, count in (
-        ReferralPathway.objects.filter(is_active=True, subdivision="").values_list("country").annotate(n=Count("pk"))
+        ReferralPathway.objects.filter(is_active=True, subdivision="")
+        .order_by()
+        .values_list("country")
+        .annotate(n=Count("pk"))
     ):
         active[country] = count
     profiles = Profile.objects.filter(is_active=True).count()

@@ -125,6 +125,8 @@ def test_country_pages_and_review_by_an_administrator_of_that_country(make_org, 
     client.force_login(admin)
     listing = client.get(reverse("protection:directory_countries")).content.decode()
     assert 'data-country="PA"' in listing and "not reviewed" in listing
+    ni = listing[listing.index('data-country="NI"') :]
+    assert '<td class="pathway-count">12</td>' in ni[:600] and '<td class="gap-count">1</td>' in ni[:600]
     page = client.get(reverse("protection:directory_country", args=["CR"])).content.decode()
     assert "PANI" in page and "I checked these pathways and authorities" in page
     client.post(reverse("protection:directory_review", args=["CR"]), {"note": "verificado con PANI"})
