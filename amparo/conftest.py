@@ -140,6 +140,24 @@ def page(browser, request):
     page.set_default_timeout(15000)
     yield page
     context.close()
+    _wait_for_live_server_requests()
+
+
+def _wait_for_live_server_requests(timeout: float = 15.0) -> None:
+    """Let the live server finish every request the browser started before the test's database
+    is flushed. On SQLite the test database lives in memory and the live server's threads share
+    the test's connection: a request still reading (a lazy panel, a search typed ahead) while the
+    flush runs breaks the flush ("cannot release savepoint - SQL statements in progress") and
+    leaves the connection unusable for every test after it. Closing the browser does not wait for
+    the server; joining its request threads does."""
+    import threading
+    import time
+
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if thread is threading.current_thread() or "process_request_thread" not in thread.name:
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture

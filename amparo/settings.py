@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "amparo.messaging",
     "amparo.protection",
     "amparo.cases",
+    "amparo.tracing",
     "amparo.portal",
     "amparo.drills",
 ]
@@ -225,6 +226,9 @@ IMPORT_FILES_KEEP_HOURS = env_int("AMPARO_IMPORT_FILES_KEEP_HOURS", 72)
 IMPORT_STALL_MINUTES = env_int("AMPARO_IMPORT_STALL_MINUTES", 10)
 
 # --- Maps: tiles come from the internet, which a closed network lacks; empty = outline map.
+# CAP feeds and alert URLs are never fetched from loopback, private, link-local or reserved
+# addresses (a URL must not make Amparo read its own network) unless this allows it.
+CAP_ALLOW_PRIVATE_ADDRESSES = env_bool("AMPARO_CAP_ALLOW_PRIVATE_ADDRESSES", False)
 MAP_TILE_URL = env_str("AMPARO_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("AMPARO_MAP_TILE_ATTRIBUTION", "")
 
@@ -307,3 +311,9 @@ AUDIT_FLUSH_ALLOWED = False
 
 # Demo data: a fixed password for every demo user, printed by `make run` (never in production).
 DEMO_PASSWORD = "amparo-demo-2026"  # noqa: S105 (published on purpose; demo-data needs DEBUG)
+
+# --- Tracing (docs/tracing.md): candidates proposed from this probability; PFIF limits and ids.
+TRACING_MIN_PROBABILITY = float(env_str("AMPARO_TRACING_MIN_PROBABILITY", "0.5"))
+TRACING_PRIOR_BITS = float(env_str("AMPARO_TRACING_PRIOR_BITS", "-6"))
+TRACING_PFIF_MAX_BYTES = env_int("AMPARO_TRACING_PFIF_MAX_BYTES", 200 * 1024 * 1024)
+TRACING_PFIF_DOMAIN = env_str("AMPARO_TRACING_PFIF_DOMAIN", "amparo.local")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("messaging/", include("amparo.messaging.urls")),
     path("protection/", include("amparo.protection.urls")),
     path("cases/", include("amparo.cases.urls")),
+    path("tracing/", include("amparo.tracing.urls")),
     path("p/", include("amparo.portal.urls")),
     path("drills/", include("amparo.drills.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

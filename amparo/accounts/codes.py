@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -21,7 +22,9 @@ class OrganizationKind(models.TextChoices):
     ASYLUM_AUTHORITY = "asylum_authority", _("Asylum and refugee authority")
     CIVIL_PROTECTION = "civil_protection", _("Civil protection")
     CHILD_PROTECTION = "child_protection", _("Child protection authority")
-    SHELTER = "shelter", _("Shelter")
+    PROSECUTOR = "prosecutor", _("Public prosecutor")
+    ANTI_TRAFFICKING = "anti_trafficking", _("Anti-trafficking authority")
+    SHELTER = "shelter", pgettext_lazy("organization kind", "Shelter")  # a place: centre d'hébergement
     HEALTH = "health", _("Health service")
     LEGAL_AID = "legal_aid", _("Legal aid")
     NGO = "ngo", _("Non-governmental organization")
@@ -40,7 +43,7 @@ class ConsentPurpose(models.TextChoices):
 
 class RecordStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
-    DECEASED = "deceased", _("Deceased")
+    DECEASED = "deceased", pgettext_lazy("record status", "Deceased")
     LEFT_COUNTRY = "left_country", _("Left the country")
     MERGED = "merged", _("Merged")
 
@@ -60,9 +63,9 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", _("Changed")
     DELETE = "delete", _("Deleted")
     STATUS_CHANGE = "status_change", _("Status changed")
-    MERGE = "merge", _("Merged")
+    MERGE = "merge", pgettext_lazy("audit action", "Merged")  # what someone did, not a record status
     UNMERGE = "unmerge", _("Merge undone")
     SHARE = "share", _("Shared")
     REVOKE = "revoke", _("Revoked")
-    SEND = "send", _("Sent")
+    SEND = "send", pgettext_lazy("audit action", "Sent")  # not a referral's or a message's status
     ACCESS_DENIED = "access_denied", _("Access denied")

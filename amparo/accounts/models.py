@@ -44,6 +44,8 @@ class Organization(models.Model):
         help_text=_("Migration authorities have it by their kind; tick it for any other organization that has it."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Demo data (`amparo demo-data`, the directory's demo providers): shown as such, never real.
+    is_demo = models.BooleanField(_("demo"), default=False)
     # The make-believe organization of a drill: its people, crises and messages are synthetic and
     # live behind the access policy's exercise wall (policy.exercise_wall), apart from real data.
     is_exercise = models.BooleanField(_("exercise"), default=False, editable=False)

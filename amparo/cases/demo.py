@@ -119,6 +119,7 @@ def load(stdout) -> dict:
     jean = people.get("demo-protection-5")
     if jean:
         case = services.open_case(actor=worker, person=jean, consent_method="verbal")
+        # His referral from the screening stays with the shelter: closing says why, as staff must.
         services.close_case(
             actor=worker,
             case=case,

@@ -17,6 +17,8 @@ from amparo.cases.models import (
     Sensitivity,
     Step,
 )
+from amparo.core.forms import DateInput
+from amparo.core.pickers import USER_HELP, PickerInput
 from amparo.protection.codes import Priority
 
 
@@ -68,9 +70,7 @@ class CloseForm(forms.Form):
 
     reason = forms.ChoiceField(label=_("Closure reason"), choices=ClosureReason.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
-    follow_up_date = forms.DateField(
-        label=_("Follow-up after closure on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    follow_up_date = forms.DateField(label=_("Follow-up after closure on"), required=False, widget=DateInput())
     follow_up_kind = forms.ChoiceField(label=_("Follow-up by"), choices=FollowUpKind.choices, required=False)
     no_follow_up_reason = forms.CharField(label=_("Or: why no follow-up"), required=False, max_length=300)
     skip_reason = forms.CharField(label=_("Reason for skipping steps"), required=False, max_length=300)
@@ -179,7 +179,7 @@ class ReferFromActionForm(forms.Form):
 class ActionForm(forms.Form):
     description = forms.CharField(label=_("Action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
-    due_date = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due"), required=False, widget=DateInput())
 
     def __init__(self, *args, organization_id=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,12 +193,19 @@ class NoteForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FollowUpKind.choices)
-    due_date = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due"), widget=DateInput())
 
 
 class TransferForm(forms.Form):
     to_organization = forms.ModelChoiceField(
         label=_("Organization"), queryset=Organization.objects.filter(is_active=True)
     )
-    to_worker = forms.CharField(label=_("New case worker (user name)"), max_length=150)
+    # Chosen by name among the user's own organization's staff (core/pickers.py); the form still
+    # posts the user name, so a user name given by a receiving organization can also be typed.
+    to_worker = forms.CharField(
+        label=_("New case worker"),
+        max_length=150,
+        help_text=USER_HELP,
+        widget=PickerInput("user", organization_field="to_organization"),
+    )
     note = forms.CharField(label=_("Reason"), required=False, max_length=300)

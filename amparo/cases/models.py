@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.accounts.models import Organization
 from amparo.accounts.policy import ScopedQuerySet
@@ -60,8 +61,8 @@ class Sensitivity(models.TextChoices):
 
 class ActionStatus(models.TextChoices):
     OPEN = "open", _("Open")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    DONE = "done", pgettext_lazy("case plan action status", "Done")  # "la acción": hecha
+    CANCELLED = "cancelled", pgettext_lazy("case plan action status", "Cancelled")
 
 
 class ConsentGiver(models.TextChoices):
@@ -156,7 +157,7 @@ class Case(models.Model):
     opened_by_label = models.CharField(max_length=150)
     plan_reviewed_at = models.DateTimeField(_("plan last reviewed"), null=True, blank=True)
     next_review_due = models.DateField(_("plan review due"), null=True, blank=True, db_index=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("date of closure", "closed"), null=True, blank=True)
     closure_reason = models.CharField(_("closure reason"), max_length=16, choices=ClosureReason.choices, blank=True)
     closure_note = models.CharField(_("closure note"), max_length=300, blank=True)
     # Set when a newer screening changed the person's profiles; cleared when staff reviewed it.

@@ -159,6 +159,7 @@ def load(stdout) -> dict:
                 "jurisdiction_country": spec.jurisdiction_country,
                 "phone": spec.phone,
                 "email": f"{spec.slug}@{DEMO_EMAIL_DOMAIN}",
+                "is_demo": True,
             },
         )
     User = get_user_model()

@@ -54,3 +54,25 @@ def _attrs(attrs: dict) -> str:
     return "".join(
         f" {escape(k)}" if v is True else f' {escape(k)}="{escape(str(v))}"' for k, v in attrs.items() if v is not False
     )
+
+
+class DateInput(forms.DateInput):
+    """A date picker whose value is always ISO (`2001-02-14`), whatever the page's language.
+
+    `<input type="date">` reads and writes only ISO dates; Django's DateInput renders the
+    language's format (`14/02/2001` in Spanish), which the browser discards, so the field posted
+    empty and saving a person erased their date of birth. Every date field uses this widget."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):  # noqa: A002 (Django's own argument name)
+        super().__init__(attrs, format=format or "%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """`<input type="datetime-local">` with the ISO value it requires (`2026-10-24T09:00`)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None, format=None):  # noqa: A002
+        super().__init__(attrs, format=format or "%Y-%m-%dT%H:%M")

@@ -177,3 +177,150 @@ def country_choices(language: str | None = None, codes: Iterable[str] | None = N
     codes = list(codes) if codes is not None else [c.alpha_2 for c in pycountry.countries]
     pairs = [(code, country_name(code, lang)) for code in codes]
     return sorted(pairs, key=lambda pair: sort_key(pair[1]))
+
+
+# --- Record types and recorded summaries (the audit log) ------------------------------------
+
+
+def record_types() -> dict[str, str]:
+    """The kinds of record the audit log names, as words (their models' own verbose names are
+    English only)."""
+    return {
+        "accounts.organization": gettext("Organization"),
+        "accounts.membership": gettext("Membership"),
+        "accounts.datasharingagreement": gettext("Data-sharing agreement"),
+        "accounts.apitoken": gettext("API token"),
+        "registry.person": gettext("Person"),
+        "registry.household": gettext("Household"),
+        "registry.document": gettext("Identity document"),
+        "registry.contactpoint": gettext("Contact"),
+        "registry.consent": gettext("Consent"),
+        "registry.importjob": gettext("File import"),
+        "matching.matchpair": gettext("Possible duplicate"),
+        "matching.merge": gettext("Merge of records"),
+        "crises.crisis": gettext("Crisis"),
+        "crises.welfarestatus": gettext("Welfare status"),
+        "crises.consularalertlevel": gettext("Consular alert level"),
+        "crises.capalert": gettext("CAP alert"),
+        "messaging.template": gettext("Message template"),
+        "messaging.broadcast": gettext("Broadcast"),
+        "messaging.message": gettext("Message"),
+        "messaging.inboundmessage": gettext("Incoming message"),
+        "protection.screening": gettext("Screening"),
+        "protection.referral": gettext("Referral"),
+        "protection.service": gettext("Service"),
+        "cases.case": gettext("Case"),
+        "cases.planaction": gettext("Case plan action"),
+        "cases.note": gettext("Case note"),
+        "cases.followup": gettext("Follow-up"),
+        "portal.infopage": gettext("Information page"),
+        "portal.infopageversion": gettext("Information page version"),
+        "portal.selfregistration": gettext("Self-registration"),
+        "portal.datarequest": gettext("Request about one's data"),
+        "drills.drill": gettext("Drill"),
+    }
+
+
+def record_type(value: str) -> str:
+    """ "registry.person" → "Persona"; a type not in the list reads as its model's verbose name."""
+    from django.apps import apps
+
+    value = str(value or "")
+    known = record_types().get(value.lower())
+    if known:
+        return known
+    try:
+        model = apps.get_model(value)
+    except (LookupError, ValueError):
+        return value
+    return str(model._meta.verbose_name).capitalize()
+
+
+# The choices a code in a recorded summary belongs to, by the summary's first word ("welfare
+# contacted → safe (reply)", "step screening → assessment", "closed: person_left").
+_SUMMARY_CONTEXT = {
+    "welfare": ("crises.WelfareCode", "crises.WelfareSource"),
+    "step": ("cases.Step",),
+    "closed:": ("cases.ClosureReason",),
+    "referral": ("protection.ReferralStatus",),
+    "broadcast": ("messaging.BroadcastStatus",),
+    "consent": ("accounts.ConsentPurpose",),
+    "participant": ("accounts.Role",),
+    "reply": ("crises.WelfareCode",),
+}
+# Any other code with an underscore is looked up in these, in order.
+_SUMMARY_CLASSES = (
+    "crises.WelfareCode", "crises.Need", "crises.WelfareSource", "crises.Phase", "accounts.Role",
+    "accounts.ConsentPurpose", "accounts.RecordStatus", "cases.Step", "cases.ClosureReason",
+    "protection.ReferralStatus", "messaging.BroadcastStatus", "accounts.OrganizationKind",
+)  # fmt: skip
+_TOKEN = None
+
+
+def _summary_words() -> dict[str, str]:
+    return {
+        "welfare": gettext("Welfare status:"),
+        "closed": gettext("Case closed"),
+        "step": gettext("Case step:"),
+        "referral": gettext("Referral"),
+        "consent": gettext("Consent:"),
+        "reply": gettext("Reply:"),
+        "profile": gettext("Profile:"),
+        "broadcast": gettext("Broadcast"),
+        "participant": gettext("Participant"),
+    }
+
+
+def _code_label(token: str, classes) -> str | None:
+    for path in classes:
+        try:
+            mapping = dict(choices_class(path).choices)
+        except LookupError:
+            continue
+        if token in mapping:
+            return str(mapping[token])
+    return None
+
+
+def _profile_label(code: str) -> str | None:
+    from django.apps import apps
+
+    try:
+        profile = apps.get_model("protection", "Profile").objects.filter(code=code).first()
+    except LookupError:
+        return None
+    return profile.label if profile is not None else None
+
+
+def summary(text: str) -> str:
+    """A summary the audit log recorded (English, for the record: it is never rewritten) with its
+    codes read as words: "welfare contacted → safe (reply)" → "welfare Contactado → A salvo
+    (Respuesta a un mensaje)"; record types and system actors as words too."""
+    import re
+
+    global _TOKEN
+    if _TOKEN is None:
+        _TOKEN = re.compile(
+            r"(?<![\w.@/-])(?:([a-z]+):([\w-]+)|([a-z]+)\.([a-z]+)|([a-z][a-z0-9]*(?:_[a-z0-9]+)*))(?![\w@/-])"
+        )
+    text = str(text or "")
+    first = text.split(" ", 1)[0]
+    context = _SUMMARY_CONTEXT.get(first, ())
+
+    def replace(match) -> str:
+        whole = match.group(0)
+        if match.group(1):  # cli:demo-data, task:cap-feed
+            return actor(whole) if match.start() else whole
+        if match.group(3):  # registry.person
+            return record_type(whole)
+        token = match.group(5)
+        if match.start() == 0 and token == first.rstrip(":"):
+            return _summary_words().get(token, whole)  # the summary's own first word ("welfare", "step")
+        found = _code_label(token, context)
+        if found is None and "_" in token:
+            found = _code_label(token, _SUMMARY_CLASSES)
+            if found is None and first == "profile":
+                found = _profile_label(token)
+        return found if found is not None else whole
+
+    return _TOKEN.sub(replace, text)

@@ -67,3 +67,39 @@ def country_choices(language: str = "") -> list[tuple[str, str]]:
     from amparo.core import labels
 
     return labels.country_choices(language or None)
+
+
+def subdivision_suggestions(text: str, *, countries=(), limit: int = 5) -> list[tuple[str, str]]:
+    """The ISO 3166-2 codes someone probably meant by `text`, as (code, name): an unknown code
+    ("GT-GU" where the standard has GT-01) matched by its letters against the names of its
+    country's subdivisions ("GU…" → Guatemala), or a name ("Guerrero") matched in `countries`."""
+    from amparo.core.gazetteer import fold
+
+    text = (text or "").strip()
+    country, sep, rest = text.upper().partition("-")
+    if sep and len(country) == 2 and is_country_code(country):
+        scope, wanted = [country], fold(rest)
+    else:
+        scope, wanted = [c.upper() for c in countries if is_country_code(c)], fold(text)
+    if not wanted:
+        return []
+    found = []
+    for code in scope:
+        for sub in pycountry.subdivisions.get(country_code=code) or ():
+            name = fold(sub.name)
+            words = name.split()
+            initials = "".join(w[0] for w in words)
+            if (
+                name == wanted
+                or name.startswith(wanted)
+                or initials == wanted
+                or any(w.startswith(wanted) for w in words)
+            ):
+                found.append((0 if name.startswith(wanted) else 1, sub.name, sub.code))
+    return [(code, name) for _rank, name, code in sorted(found)[:limit]]
+
+
+def subdivision_examples(country: str, limit: int = 4) -> list[tuple[str, str]]:
+    """A few of a country's ISO 3166-2 codes with their names, for an error message."""
+    subs = sorted(pycountry.subdivisions.get(country_code=(country or "").upper()) or (), key=lambda s: s.code)
+    return [(s.code, s.name) for s in subs[:limit]]

@@ -74,6 +74,26 @@ def add_person_panel(template: str, *, roles=None, order: int = 50, context=None
     _person_panels.sort(key=lambda panel: panel.order)
 
 
+_crisis_panels: list[tuple[str, Callable[[Any, Any], dict | None]]] = []
+
+
+def add_crisis_panel(template: str, context: Callable[[Any, Any], dict | None]) -> None:
+    """A section of the crisis dashboard's summary, e.g. tracing's open inquiries and
+    reunifications. `context(user, crisis)` returns the panel's figures (read in the template as
+    `panel.data`) or None to leave it out; it counts through the access policy."""
+    if all(existing != template for existing, _fn in _crisis_panels):
+        _crisis_panels.append((template, context))
+
+
+def crisis_panels_for(user, crisis) -> list[RenderedPanel]:
+    shown = []
+    for template, context in _crisis_panels:
+        data = context(user, crisis)
+        if data is not None:
+            shown.append(RenderedPanel(template, data))
+    return shown
+
+
 _banners: list[tuple[str, Callable[[Any], dict | None]]] = []
 
 

@@ -32,3 +32,32 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# --- Picker endpoints (core/pickers.py): login required; users only of the asker's organizations.
+
+
+@login_required
+def picker_subdivisions(request):
+    from amparo.core import pickers
+
+    results = pickers.subdivision_results(request.GET.get("q", ""), request.GET.get("country", ""))
+    return JsonResponse({"results": results})
+
+
+@login_required
+def picker_places(request):
+    from amparo.core import pickers
+
+    results = pickers.place_results(
+        request.GET.get("q", ""), country=request.GET.get("country", ""), subdivision=request.GET.get("subdivision", "")
+    )
+    return JsonResponse({"results": results})
+
+
+@login_required
+def picker_users(request):
+    from amparo.core import pickers
+
+    results = pickers.user_results(request.user, request.GET.get("q", ""), request.GET.get("organization"))
+    return JsonResponse({"results": results})

@@ -29,12 +29,27 @@ def _welfare_names(p: policy.Principal) -> Q:
     return Q(person__in=Person.objects.filter(policy.names_q(p, Person)).values("pk"))
 
 
+def _civil_protection_countries(p: policy.Principal) -> list[str]:
+    return sorted({s.country for s in p.seats if s.kind == OrganizationKind.CIVIL_PROTECTION})
+
+
 def _welfare_counts(p: policy.Principal) -> Q:
     q = Q(person__in=policy.countable(p, Person).values("pk"))
-    countries = {s.country for s in p.seats if s.kind == OrganizationKind.CIVIL_PROTECTION}
-    if countries:
-        q |= Q(person__country__in=sorted(countries))
+    if countries := _civil_protection_countries(p):
+        q |= Q(person__country__in=countries)
     return q
+
+
+def countable_affected(user):
+    """The people `user` may count among a crisis's affected, before any welfare row exists: the
+    rule above (`_welfare_counts`) read on Person. The drawn-area preview counts with it, so it
+    shows what the crisis will show once saved."""
+    p = policy.principal_for(user)
+    people = policy.countable(p, Person)
+    if countries := _civil_protection_countries(p):
+        # the wall between drills and real people is kept by the caller's population (geo)
+        people = people | Person.objects.filter(country__in=countries)
+    return people
 
 
 def _history_names(p: policy.Principal) -> Q:

@@ -8,11 +8,14 @@ class CrisesConfig(AppConfig):
     verbose_name = _("Crises")
 
     def ready(self) -> None:
+        from amparo.accounts.policy import NAMING_ROLES
         from amparo.core import ui
         from amparo.crises import access  # noqa: F401  (registers the access rules)
+        from amparo.crises.queries import person_panel
 
         ui.add_nav("crises:crisis_list", _("Crises"), roles=None, order=30)
         ui.add_home_card("crises/_home_card.html", roles=None, order=30)
+        ui.add_person_panel("crises/_person_panel.html", roles=NAMING_ROLES, order=30, context=person_panel)
 
     # --- Retention (amparo/registry/retention.py): a crisis in course keeps its people ----------
 

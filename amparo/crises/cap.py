@@ -1,22 +1,44 @@
 """Reading CAP (Common Alerting Protocol) 1.1 and 1.2 alerts, alone or in Atom/RSS feeds.
 
 Parsing goes through defusedxml: a DTD, an entity declaration or an external reference is refused
-(entity bombs, XXE) before anything is read. Errors say what is wrong and where
-(`InvalidCapAlert`). Positions: CAP writes `lat,lon`; polygons become GeoJSON `[lon, lat]` rings;
-circles are `lat,lon radius_km`. Geocodes that are ISO 3166-2 codes (or Mexican INEGI state codes)
-become administrative areas; other geocode systems (SAME, FIPS, UGC) are kept as text only.
+(entity bombs, XXE) before anything is read, and so is a document nested deeper than MAX_DEPTH or
+holding more than MAX_ELEMENTS elements. Errors say what is wrong and where (`InvalidCapAlert`).
+What the database stores is checked here, so PostgreSQL and SQLite refuse alike and never with a
+traceback: identifiers and senders of at most 255 characters without spaces or commas (CAP 1.2
+§3.2.1), `sent` a CAP date-time with its time zone between 1970 and 2100, positions in range, and
+polygons that are valid areas (a ring whose edges cross is refused, with where they cross).
+
+Positions: CAP writes `lat,lon`; polygons become GeoJSON `[lon, lat]` rings; circles are
+`lat,lon radius_km`. Geocodes that are ISO 3166-2 codes (or Mexican INEGI state codes) become
+administrative areas; other geocode systems (SAME, FIPS, UGC) are kept as text only.
+
+In a feed, each entry stands alone: an unreadable entry (or linked alert) is reported in
+`CapBatch.rejected` and the others are read. Fetching (`fetch`) refuses hosts that resolve to
+loopback, private, link-local or reserved addresses unless the operator allows them
+(AMPARO_CAP_ALLOW_PRIVATE_ADDRESSES), on the first request and on every redirect.
 """
 
 from __future__ import annotations
 
+import http.client
+import ipaddress
 import re
+import socket
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime
+from io import BytesIO
 from urllib.parse import urljoin, urlsplit
 from xml.etree.ElementTree import Element, ParseError, tostring
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import iterparse
+from django.conf import settings
+from django.utils.dateparse import parse_datetime
+
+from amparo.core import places
+from amparo.crises import geo
 
 CAP_NAMESPACES = (
     "urn:oasis:names:tc:emergency:cap:1.2",
@@ -26,6 +48,11 @@ CAP_NAMESPACES = (
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_BYTES = 10 * 1024 * 1024
 MAX_LINKED_ALERTS = 50
+MAX_DEPTH = 32  # an Atom feed embedding CAP is about 8 levels deep
+MAX_ELEMENTS = 200_000
+MAX_ID_LENGTH = 255  # CapAlert.sender and .identifier
+MAX_SENT_LENGTH = 64  # CapAlert.sent
+SENT_YEARS = (1970, 2100)
 SUBDIVISION_RE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 # Mexico's INEGI state codes (CVE_ENT) → ISO 3166-2, as Mexican feeds use them.
 INEGI_STATES = dict(
@@ -111,6 +138,7 @@ class CapMessage:
     infos: list[CapInfo] = field(default_factory=list)
     version: str = "1.2"
     xml: str = ""
+    sent_at: datetime | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -131,6 +159,16 @@ class CapDocument:
     alerts: list[CapMessage] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     kind: str = "alert"  # alert | atom | rss
+    rejected: list[str] = field(default_factory=list)  # entries that could not be read, and why
+
+
+@dataclass
+class CapBatch:
+    """The alerts read from a file or URL, and what could not be read ("feed entry 3: …"):
+    one bad entry of a feed never keeps the others out."""
+
+    alerts: list[CapMessage] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
 
 
 # --- Parsing ------------------------------------------------------------------------------------
@@ -144,7 +182,21 @@ def parse_xml(data: bytes | str) -> Element:
     if not data.strip():
         raise InvalidCapAlert("the file is empty")
     try:
-        return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        events = iterparse(
+            BytesIO(data), events=("start", "end"), forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
+        depth = count = 0
+        for event, _element in events:
+            if event == "end":
+                depth -= 1
+                continue
+            depth += 1
+            count += 1
+            if depth > MAX_DEPTH:
+                raise InvalidCapAlert(f"refused: the XML is nested more than {MAX_DEPTH} levels deep")
+            if count > MAX_ELEMENTS:
+                raise InvalidCapAlert(f"refused: the XML holds more than {MAX_ELEMENTS:,} elements")
+        return events.root
     except DefusedXmlException as exc:
         raise InvalidCapAlert(
             f"refused: the XML declares a DTD, entities or external references ({type(exc).__name__}); "
@@ -184,7 +236,7 @@ def _parse_feed(root: Element, *, entries: list[Element], kind: str, base_url: s
                 try:
                     doc.alerts.append(parse_alert(el))
                 except InvalidCapAlert as exc:
-                    raise InvalidCapAlert(f"feed entry {n}: {exc}") from None
+                    doc.rejected.append(f"feed entry {n}: {exc}")  # the next entries are still read
             continue
         link = _entry_link(entry, kind)
         if link:
@@ -231,7 +283,10 @@ def parse_alert(el: Element) -> CapMessage:
     )
     missing = [name for name in ("identifier", "sender", "sent", "status", "msgType") if not text(el, name)]
     if missing:
-        raise InvalidCapAlert(f"alert {message.identifier or '(no identifier)'}: missing <{'>, <'.join(missing)}>")
+        raise InvalidCapAlert(
+            f"alert {_shown(message.identifier) or '(no identifier)'}: missing <{'>, <'.join(missing)}>"
+        )
+    _check_identity(message)
     if message.status not in ("Actual", "Exercise", "System", "Test", "Draft"):
         raise InvalidCapAlert(f"alert {message.identifier}: unknown <status> {message.status!r}")
     if message.msg_type not in ("Alert", "Update", "Cancel", "Ack", "Error"):
@@ -240,7 +295,7 @@ def parse_alert(el: Element) -> CapMessage:
         parts = ref.split(",")
         if len(parts) != 3:
             raise InvalidCapAlert(
-                f"alert {message.identifier}: <references> entry {ref!r} is not sender,identifier,sent"
+                f"alert {message.identifier}: <references> entry {_shown(ref)!r} is not sender,identifier,sent"
             )
         message.references.append((parts[0], parts[1], parts[2]))
     for i, info_el in enumerate(el.findall(f"{{{uri}}}info"), 1):
@@ -259,15 +314,57 @@ def parse_alert(el: Element) -> CapMessage:
         )
         for j, area_el in enumerate(info_el.findall(f"{{{uri}}}area"), 1):
             where = f"alert {message.identifier}, info {i}, area {j}"
-            info.areas.append(_parse_area(area_el, uri, where))
+            info.areas.append(_parse_area(area_el, uri, where, f"area {j} of alert {message.identifier}"))
         message.infos.append(info)
     return message
 
 
-def _parse_area(area_el: Element, uri: str, where: str) -> CapArea:
+def _shown(value: str, limit: int = 80) -> str:
+    """A value from the file, cut short for an error message."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def _check_identity(message: CapMessage) -> None:
+    """What identifies a message (sender, identifier, sent) fits its columns and reads back the same."""
+    for name, value in (("identifier", message.identifier), ("sender", message.sender)):
+        if len(value) > MAX_ID_LENGTH:
+            raise InvalidCapAlert(
+                f"alert {_shown(message.identifier)}: <{name}> is {len(value):,} characters long "
+                f"(at most {MAX_ID_LENGTH})"
+            )
+        if any(c.isspace() or c in ",<&" for c in value):
+            raise InvalidCapAlert(
+                f"alert {_shown(message.identifier)}: <{name}> {_shown(value)!r} contains a space, a comma, "
+                "'<' or '&' (CAP forbids them)"
+            )
+    message.sent_at = parse_cap_datetime(message.sent, f"alert {_shown(message.identifier)}: <sent>")
+
+
+def parse_cap_datetime(value: str, where: str) -> datetime:
+    """A CAP date-time ("2026-10-24T09:00:00-06:00": with its time zone) within SENT_YEARS."""
+    if len(value) > MAX_SENT_LENGTH:
+        raise InvalidCapAlert(f"{where} is {len(value):,} characters long (at most {MAX_SENT_LENGTH})")
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise InvalidCapAlert(
+            f"{where} {_shown(value)!r} is not a date-time with its time zone, like 2026-10-24T09:00:00-06:00"
+        )
+    if not (SENT_YEARS[0] <= moment.year <= SENT_YEARS[1]):
+        raise InvalidCapAlert(f"{where} {_shown(value)!r} is out of range ({SENT_YEARS[0]} to {SENT_YEARS[1]})")
+    return moment
+
+
+def _parse_area(area_el: Element, uri: str, where: str, name: str) -> CapArea:
     area = CapArea(description=(area_el.findtext(f"{{{uri}}}areaDesc") or "").strip())
     for k, poly in enumerate(area_el.findall(f"{{{uri}}}polygon"), 1):
-        area.polygons.append(parse_polygon(poly.text or "", f"{where}, polygon {k}"))
+        ring = parse_polygon(poly.text or "", f"{where}, polygon {k}")
+        problem = geo.ring_problem(ring)
+        if problem:
+            raise InvalidCapAlert(f"{name}: {problem}")
+        area.polygons.append(ring)
     for k, circle in enumerate(area_el.findall(f"{{{uri}}}circle"), 1):
         area.circles.append(parse_circle(circle.text or "", f"{where}, circle {k}"))
     for geocode in area_el.findall(f"{{{uri}}}geocode"):
@@ -287,9 +384,9 @@ def _point(pair: str, where: str) -> tuple[float, float]:
         lat_text, lon_text = pair.split(",")
         lat, lon = float(lat_text), float(lon_text)
     except ValueError:
-        raise InvalidCapAlert(f"{where}: {pair!r} is not a 'latitude,longitude' pair") from None
+        raise InvalidCapAlert(f"{where}: {_shown(pair)!r} is not a 'latitude,longitude' pair") from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise InvalidCapAlert(f"{where}: {pair!r} is out of range (CAP writes latitude first)")
+        raise InvalidCapAlert(f"{where}: {_shown(pair)!r} is out of range (CAP writes latitude first)")
     return lat, lon
 
 
@@ -313,7 +410,7 @@ def parse_circle(text: str, where: str = "circle") -> tuple[float, float, float]
     try:
         radius = float(parts[1])
     except ValueError:
-        raise InvalidCapAlert(f"{where}: radius {parts[1]!r} is not a number of kilometres") from None
+        raise InvalidCapAlert(f"{where}: radius {_shown(parts[1])!r} is not a number of kilometres") from None
     if not (0 <= radius <= 5000):
         raise InvalidCapAlert(f"{where}: radius {radius} km is out of range (0 to 5,000)")
     return lat, lon, radius
@@ -323,8 +420,10 @@ def subdivision_from_geocode(name: str, value: str) -> str:
     """An ISO 3166-2 code from a CAP geocode, when it is one (or a Mexican INEGI state code)."""
     value_up = value.strip().upper()
     name_up = name.strip().upper().replace("_", "-").replace(" ", "")
-    if SUBDIVISION_RE.match(value_up) and (
-        name_up.startswith("ISO3166") or not name_up or name_up in {"SUBDIVISION", "ISO"}
+    if (
+        SUBDIVISION_RE.match(value_up)
+        and (name_up.startswith("ISO3166") or not name_up or name_up in {"SUBDIVISION", "ISO"})
+        and places.is_subdivision_code(value_up)  # an unknown code stays a geocode, as text
     ):
         return value_up
     if name_up in {"INEGI", "CVE-ENT", "CVEENT", "INEGI-ENT"} and value_up.zfill(2) in INEGI_STATES:
@@ -333,6 +432,92 @@ def subdivision_from_geocode(name: str, value: str) -> str:
 
 
 # --- Fetching -----------------------------------------------------------------------------------
+# A URL given by a user, or named in a feed, must not make Amparo read its own network: every
+# address the host resolves to is checked before connecting (the connection then goes to the
+# checked address, so a second resolution cannot swap it), on each redirect too. The refusal
+# says "address not allowed" and nothing about what listens there.
+
+
+class AddressNotAllowed(OSError):
+    """The host resolves to an address Amparo does not fetch from."""
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to (tests replace this)."""
+    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+
+
+def address_allowed(address: str) -> bool:
+    """A public unicast address (not loopback, private, link-local, shared, reserved, multicast)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _connect(address: tuple[str, int], timeout, source_address=None) -> socket.socket:
+    host, port = address
+    addresses = _resolve(host, port)
+    if not addresses:
+        raise AddressNotAllowed("address not allowed")
+    if not getattr(settings, "CAP_ALLOW_PRIVATE_ADDRESSES", False) and not all(map(address_allowed, addresses)):
+        raise AddressNotAllowed("address not allowed")
+    error: OSError | None = None
+    for ip in addresses:
+        try:
+            return socket.create_connection((ip, port), timeout, source_address)
+        except OSError as exc:
+            error = exc
+    raise error or OSError("no address")
+
+
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect
+
+
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_CheckedHTTPConnection, req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_CheckedHTTPSConnection, req, context=self._context)
+
+
+class _RedirectHandler(urllib.request.HTTPRedirectHandler):
+    max_redirections = 5
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise urllib.error.URLError("redirected to a URL that is not http or https")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    """http and https only, no proxy from the environment, every connection checked."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        _CheckedHTTPHandler(),
+        _CheckedHTTPSHandler(),
+        _RedirectHandler(),
+        urllib.request.HTTPErrorProcessor(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.UnknownHandler(),
+    ):
+        opener.add_handler(handler)
+    return opener
 
 
 def fetch(url: str, *, timeout: float = 20.0) -> bytes:
@@ -344,28 +529,42 @@ def fetch(url: str, *, timeout: float = 20.0) -> bytes:
         url, headers={"User-Agent": "Amparo CAP reader", "Accept": "application/cap+xml, application/xml, */*"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with _opener().open(request, timeout=timeout) as response:
             data = response.read(MAX_BYTES + 1)
-    except OSError as exc:
+    except urllib.error.HTTPError as exc:
+        raise InvalidCapAlert(f"{url}: could not be read (HTTP {exc.code})") from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, AddressNotAllowed):
+            raise InvalidCapAlert(f"{url}: address not allowed") from None
+        raise InvalidCapAlert(f"{url}: could not be read ({exc.reason})") from None
+    except AddressNotAllowed:
+        raise InvalidCapAlert(f"{url}: address not allowed") from None
+    except (OSError, http.client.HTTPException) as exc:
         raise InvalidCapAlert(f"{url}: could not be read ({exc})") from None
     if len(data) > MAX_BYTES:
         raise InvalidCapAlert(f"{url}: larger than {MAX_BYTES // (1024 * 1024)} MB")
     return data
 
 
-def load_bytes(data: bytes, *, fetch_links: bool = True) -> list[CapMessage]:
+def load_bytes(data: bytes, *, fetch_links: bool = True) -> CapBatch:
     """Every alert in a file: an alert, or a feed (following its links to alerts)."""
     return _collect(parse_document(data), fetch_links=fetch_links)
 
 
-def load_url(url: str) -> list[CapMessage]:
+def load_url(url: str) -> CapBatch:
     """Every alert at a URL: an alert, or a feed that embeds or links alerts."""
     return _collect(parse_document(fetch(url), base_url=url), fetch_links=True)
 
 
-def _collect(doc: CapDocument, *, fetch_links: bool) -> list[CapMessage]:
-    alerts = list(doc.alerts)
+def _collect(doc: CapDocument, *, fetch_links: bool) -> CapBatch:
+    batch = CapBatch(alerts=list(doc.alerts), rejected=list(doc.rejected))
     if fetch_links:
         for link in doc.links[:MAX_LINKED_ALERTS]:
-            alerts.extend(parse_document(fetch(link), base_url=link).alerts)
-    return alerts
+            try:
+                linked = parse_document(fetch(link), base_url=link)
+            except InvalidCapAlert as exc:
+                batch.rejected.append(f"{link}: {exc}" if not str(exc).startswith(link) else str(exc))
+                continue
+            batch.alerts.extend(linked.alerts)
+            batch.rejected.extend(f"{link}: {why}" for why in linked.rejected)
+    return batch

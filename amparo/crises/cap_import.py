@@ -7,20 +7,26 @@
   areas are replaced and the affected set recomputed, so the id stays the same. An Update whose
   referenced alerts are all unknown opens a crisis (the original was missed).
 - `Cancel` closes the referenced crisis (phase `closed`); a Cancel of an unknown alert is rejected.
+- A reference counts only when it names the message's own sender (CAP 1.2 §3.2.1: a sender
+  updates or cancels its own alerts) and an alert of the same kind: an Exercise Update or Cancel
+  never touches an Actual crisis, nor an Actual one a drill. Test messages are ignored altogether.
 - The same message received twice (same sender, identifier and sent) changes nothing.
+- Each message is applied in its own transaction: a refused one (an invalid area, a value the
+  database would not take) changes nothing and the next one is still applied.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.dateparse import parse_datetime
 
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction
-from amparo.crises import cap
+from amparo.crises import cap, geo
 from amparo.crises.codes import AreaKind, AreaSource, CrisisKind, Phase, Severity
 from amparo.crises.models import CapAlert, Crisis
 from amparo.crises.services import AreaSpec, create_crisis, set_areas
@@ -112,7 +118,12 @@ def _severity(message: cap.CapMessage) -> str:
     return value if value in Severity.values else Severity.UNKNOWN
 
 
+log = logging.getLogger(__name__)
+
+
 def _sent_at(message: cap.CapMessage) -> datetime | None:
+    if message.sent_at is not None:
+        return message.sent_at
     try:
         return parse_datetime(message.sent)
     except ValueError:
@@ -149,12 +160,13 @@ def import_message(*, actor, message: cap.CapMessage, source_url: str = "") -> C
             return CapOutcome(message.key, "ignored", message=f"{message.status} {message.msg_type}: not acted upon")
         specs = area_specs(message)
         name, description = _describe(message)
-        referenced = _referenced_crisis(message)
+        referenced, passed_over = _referenced_crisis(message)
         exercise = message.status == "Exercise"
         if message.msg_type == "Cancel":
             if referenced is None:
+                why = f"; {'; '.join(passed_over)}" if passed_over else ""
                 raise cap.InvalidCapAlert(
-                    f"alert {message.identifier}: Cancel references no known alert ({_refs(message)})"
+                    f"alert {message.identifier}: Cancel references no known alert ({_refs(message)}){why}"
                 )
             referenced.phase = Phase.CLOSED
             referenced.ended_at = max(filter(None, (_sent_at(message), referenced.started_at)))
@@ -205,19 +217,39 @@ def import_message(*, actor, message: cap.CapMessage, source_url: str = "") -> C
             outcome=action,
             source_url=source_url[:300],
         )
-        return CapOutcome(message.key, action, crisis, affected)
+        return CapOutcome(message.key, action, crisis, affected, "; ".join(passed_over))
 
 
 def _refs(message: cap.CapMessage) -> str:
     return " ".join(",".join(r) for r in message.references) or "no <references>"
 
 
-def _referenced_crisis(message: cap.CapMessage) -> Crisis | None:
+def _referenced_crisis(message: cap.CapMessage) -> tuple[Crisis | None, list[str]]:
+    """The crisis of the latest referenced alert that may be acted upon, and the references passed
+    over with why: another sender's alert (CAP 1.2 §3.2.1), or a crisis of the other kind (an
+    Exercise never reaches an Actual crisis, nor an Actual message a drill)."""
+    exercise = message.status == "Exercise"
+    passed_over = []
     for sender, identifier, sent in reversed(message.references):
-        alert = CapAlert.objects.filter(sender=sender, identifier=identifier, sent=sent, crisis__isnull=False).first()
-        if alert is not None:
-            return alert.crisis
-    return None
+        reference = f"{sender},{identifier},{sent}"
+        if sender != message.sender:
+            passed_over.append(f"reference {reference} ignored: another sender's alert")
+            continue
+        alert = (
+            CapAlert.objects.filter(sender=sender, identifier=identifier, sent=sent, crisis__isnull=False)
+            .select_related("crisis")
+            .first()
+        )
+        if alert is None:
+            continue
+        if alert.crisis.is_exercise != exercise:
+            passed_over.append(
+                f"reference {reference} ignored: an {message.status} message never changes "
+                + ("a drill" if alert.crisis.is_exercise else "a real crisis")
+            )
+            continue
+        return alert.crisis, passed_over
+    return None, passed_over
 
 
 def _spec_of(area) -> AreaSpec:
@@ -233,13 +265,26 @@ def _spec_of(area) -> AreaSpec:
     )
 
 
-def import_alerts(*, actor, messages: list[cap.CapMessage], source_url: str = "") -> list[CapOutcome]:
-    """Apply several messages in order (a feed); one rejected message does not stop the others:
-    it comes back as an outcome with action `rejected`."""
-    outcomes = []
+def import_alerts(
+    *, actor, messages: list[cap.CapMessage], source_url: str = "", rejected: list[str] = ()
+) -> list[CapOutcome]:
+    """Apply several messages in order (a feed), each in its own transaction; one rejected message
+    does not stop the others: it comes back as an outcome with action `rejected`, as do the
+    entries the reader could not read (`rejected`, from `cap.CapBatch`)."""
+    outcomes = [CapOutcome(("", "", ""), "rejected", message=why) for why in rejected]
     for message in messages:
         try:
             outcomes.append(import_message(actor=actor, message=message, source_url=source_url))
-        except cap.InvalidCapAlert as exc:
+        except (cap.InvalidCapAlert, geo.InvalidArea) as exc:
             outcomes.append(CapOutcome(message.key, "rejected", message=str(exc)))
+        except DatabaseError as exc:  # a value the database refused: this message only
+            log.warning("CAP alert %s refused by the database: %s", ",".join(message.key)[:300], exc)
+            outcomes.append(
+                CapOutcome(message.key, "rejected", message=f"alert {message.identifier[:80]}: refused by the database")
+            )
     return outcomes
+
+
+def import_batch(*, actor, batch: cap.CapBatch, source_url: str = "") -> list[CapOutcome]:
+    """`import_alerts` for what `cap.load_bytes` / `cap.load_url` read."""
+    return import_alerts(actor=actor, messages=batch.alerts, source_url=source_url, rejected=batch.rejected)

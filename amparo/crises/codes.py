@@ -32,16 +32,16 @@ class Phase(models.TextChoices):
     WATCH = "watch", _("Watch")
     RESPONSE = "response", _("Response")
     RECOVERY = "recovery", _("Recovery")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("crisis phase", "Closed")  # "la crisis": cerrada
 
 
 class WelfareCode(models.TextChoices):
-    UNKNOWN = "unknown", _("Unknown")
+    UNKNOWN = "unknown", pgettext_lazy("welfare status", "Unknown")
     CONTACTED = "contacted", _("Contacted")
     SAFE = "safe", _("Safe")
     NEEDS_ASSISTANCE = "needs_assistance", _("Needs assistance")
     MISSING = "missing", _("Missing")
-    DECEASED = "deceased", _("Deceased")
+    DECEASED = "deceased", pgettext_lazy("welfare status", "Deceased")
     EVACUATED_RELOCATED = "evacuated_relocated", _("Evacuated or relocated")
     REPATRIATED = "repatriated", _("Repatriated")
 
@@ -70,7 +70,7 @@ class WelfareSource(models.TextChoices):
     SELF_REPORT = "self_report", _("Self-report (portal)")
     FIELD_VISIT = "field_visit", _("Field visit")
     PARTNER = "partner", _("Partner")
-    IMPORT = "import", _("Import")
+    IMPORT = "import", pgettext_lazy("welfare source", "Import")  # a noun; the button "Import" is a verb
 
 
 # Sources that come from the person's own answer, without a staff member deciding: they may not set

@@ -9,6 +9,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from amparo.core.forms import DateTimeInput
+from amparo.core.labels import subdivision_name
+from amparo.core.pickers import SUBDIVISIONS_HELP, UNKNOWN_SUBDIVISIONS, PickerInput, subdivision_codes
 from amparo.crises import geo
 from amparo.crises.codes import AlertLevel, AreaKind, AreaSource, Need, WelfareCode, WelfareSource
 from amparo.crises.models import Crisis
@@ -28,8 +31,8 @@ class CrisisForm(forms.ModelForm):
         model = Crisis
         fields = ["name", "kind", "severity", "phase", "started_at", "ended_at", "description", "is_exercise"]
         widgets = {
-            "started_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "ended_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "started_at": DateTimeInput(),
+            "ended_at": DateTimeInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -75,7 +78,8 @@ class AreasForm(forms.Form):
     subdivisions = forms.CharField(
         label=gettext_lazy("Administrative areas"),
         required=False,
-        help_text=gettext_lazy("ISO 3166-2 codes separated by commas, e.g. MX-GRO, MX-OAX"),
+        help_text=SUBDIVISIONS_HELP,
+        widget=PickerInput("subdivisions"),
     )
 
     def clean(self):
@@ -94,10 +98,16 @@ class AreasForm(forms.Form):
                     specs += specs_from_geojson(upload.read())
                 except geo.InvalidArea as exc:
                     self.add_error("geojson_file", str(exc))
-        codes = [c.strip().upper() for c in (data.get("subdivisions") or "").replace(";", ",").split(",") if c.strip()]
-        if codes:
+        # Names or ISO 3166-2 codes (the picker posts codes): the area is stored as codes.
+        codes, unknown = subdivision_codes(data.get("subdivisions") or "")
+        if unknown:
+            self.add_error("subdivisions", UNKNOWN_SUBDIVISIONS % {"names": ", ".join(f"“{u}”" for u in unknown)})
+        elif codes:
             spec = AreaSpec(
-                kind=AreaKind.ADMINISTRATIVE, subdivisions=codes, source=AreaSource.FORM, label=", ".join(codes)
+                kind=AreaKind.ADMINISTRATIVE,
+                subdivisions=codes,
+                source=AreaSource.FORM,
+                label=", ".join(subdivision_name(c) for c in codes),
             )
             try:
                 spec.validate()

@@ -14,6 +14,7 @@ active records count (merged, deceased and departed records are left out).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -61,11 +62,48 @@ def polygon_from_geojson(geometry: dict) -> Polygon | MultiPolygon:
             _check_ring(ring, f"polygon {p}, ring {r}")
     try:
         geom = shape(geometry)
-    except (ValueError, TypeError, AttributeError) as exc:
+    except (ValueError, TypeError, AttributeError, shapely.errors.ShapelyError) as exc:
         raise InvalidArea(f"unreadable geometry: {exc}") from None
     if geom.is_empty:
         raise InvalidArea("the geometry is empty")
+    problem = geometry_problem(geom)
+    if problem:
+        raise InvalidArea(problem)
     return geom
+
+
+_REASON = re.compile(r"^(?P<what>[^\[]+)\[(?P<x>\S+) (?P<y>\S+)\]")
+
+
+def geometry_problem(geom) -> str:
+    """Why a (multi)polygon is not a usable area, with where ("self-intersection at (-99.5 16.8)":
+    longitude then latitude), or "" when it is valid. An area whose edges cross has no inside the
+    point test could trust (and GEOS refuses to cut it into strips)."""
+    if geom.is_valid:
+        return ""
+    reason = shapely.is_valid_reason(geom)
+    match = _REASON.match(reason)
+    if not match:
+        return reason.lower()
+    what = match["what"].strip().lower()
+    if "self-intersection" in what:
+        what = "self-intersection"
+    return f"{what} at ({_coordinate(match['x'])} {_coordinate(match['y'])})"
+
+
+def _coordinate(text: str) -> str:
+    try:
+        return f"{round(float(text), 6):g}"
+    except ValueError:
+        return text
+
+
+def ring_problem(ring: list[list[float]]) -> str:
+    """`geometry_problem` of a single GeoJSON ring ([lon, lat] positions)."""
+    try:
+        return geometry_problem(Polygon(ring))
+    except (ValueError, shapely.errors.ShapelyError) as exc:
+        return f"unreadable polygon: {exc}"
 
 
 def _check_ring(ring, where: str) -> None:

@@ -251,7 +251,8 @@ class CapFeed(models.Model):
     interval_seconds = models.PositiveIntegerField(_("poll every (s)"), default=120)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     last_polled_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(blank=True)  # of the last poll ("" when it went well)
+    last_error_at = models.DateTimeField(null=True, blank=True)  # when a poll last met an error
     # Each (re)start of polling gets a new token; a task carrying an older token stops, so there is
     # never more than one chain of polls per feed.
     poll_token = models.CharField(max_length=32, blank=True, editable=False)

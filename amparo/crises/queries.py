@@ -38,6 +38,18 @@ def welfare_rows(user, crisis: Crisis, *, include_outside: bool = False) -> Quer
     return qs.select_related("person", "person__registering_organization")
 
 
+def person_panel(user, person: Person) -> dict | None:
+    """The person's welfare in each crisis `user` may see it in (status, needs, when, source), for
+    the registry's person page, newest crisis first. None when there is none."""
+    rows = list(
+        policy.visible(user, WelfareStatus)
+        .filter(person=person, crisis__in=policy.visible(user, Crisis).values("pk"))
+        .select_related("crisis")
+        .order_by("-crisis__started_at", "-crisis_id")[:50]
+    )
+    return {"welfare": rows} if rows else None
+
+
 def welfare_for(user, crisis: Crisis, person: Person) -> WelfareStatus | None:
     return welfare_rows(user, crisis, include_outside=True).filter(person=person).first()
 
@@ -75,6 +87,17 @@ def _json_contains_supported() -> bool:
     from django.db import connection
 
     return connection.vendor == "postgresql"
+
+
+def count_affected(user, person_ids) -> int:
+    """How many of `person_ids` (people inside a crisis's areas) `user` may count as affected. The
+    drawn-area preview counts with it before the crisis exists, and the page that saves the
+    crisis reports the same figure after (the dashboard's "affected" follows the same rule)."""
+    from amparo.crises.access import countable_affected
+
+    ids = [int(i) for i in person_ids]
+    people = countable_affected(user).exclude(record_status="merged")
+    return sum(people.filter(pk__in=ids[i : i + 5000]).count() for i in range(0, len(ids), 5000))
 
 
 def countable_rows(user, crisis: Crisis) -> QuerySet[WelfareStatus]:

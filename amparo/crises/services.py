@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction
 from amparo.accounts.models import Organization
+from amparo.core import places
+from amparo.core.gazetteer import REGION
 from amparo.crises import geo
 from amparo.crises.access import (
     can_change_crisis,
@@ -90,12 +92,42 @@ class AreaSpec:
             codes = [c.strip().upper() for c in self.subdivisions if c and c.strip()]
             bad = [c for c in codes if not _looks_like_subdivision(c)]
             if not codes or bad:
-                raise geo.InvalidArea(
-                    _("Subdivision codes must be ISO 3166-2, like MX-GRO: %(bad)s") % {"bad": ", ".join(bad) or "—"}
-                )
+                message = _("Subdivision codes must be ISO 3166-2, like MX-GRO: %(bad)s") % {
+                    "bad": ", ".join(bad) or "—"
+                }
+                meant = [s for c in bad for s in places.subdivision_suggestions(c, countries=REGION)]
+                if meant:
+                    message += " " + _("Did you mean %(suggestions)s?") % {
+                        "suggestions": ", ".join(f"{c} ({name})" for c, name in meant)
+                    }
+                raise geo.InvalidArea(message)
+            unknown = [c for c in codes if not places.is_subdivision_code(c)]
+            if unknown:
+                raise geo.InvalidArea(" ".join(_unknown_subdivision(c) for c in unknown))
             self.subdivisions = codes
         else:
             raise geo.InvalidArea(_("Unknown area kind: %(kind)s") % {"kind": self.kind})
+
+
+def _unknown_subdivision(code: str) -> str:
+    """Why `code` is refused, with the codes the person probably meant (ISO 3166-2, by name)."""
+    suggestions = places.subdivision_suggestions(code)
+    if suggestions:
+        return _("%(code)s is not a subdivision code; did you mean %(suggestions)s?") % {
+            "code": code,
+            "suggestions": ", ".join(f"{c} ({name})" for c, name in suggestions),
+        }
+    country = code.partition("-")[0]
+    if not places.is_country_code(country):
+        return _("%(code)s is not a subdivision code: %(country)s is not a country code.") % {
+            "code": code,
+            "country": country,
+        }
+    return _("%(code)s is not a subdivision code; the codes of %(country)s read like %(examples)s.") % {
+        "code": code,
+        "country": country,
+        "examples": ", ".join(f"{c} ({name})" for c, name in places.subdivision_examples(country)),
+    }
 
 
 def _looks_like_subdivision(code: str) -> bool:
@@ -371,6 +403,7 @@ def update_welfare(
         welfare, refusal = _apply_welfare(
             principal, crisis, person, status, source, needs, note, people_with, at, request
         )
+        transaction.on_commit(lambda: welfare_changed(crisis_id=crisis.pk, person_id=person.pk, status=status))
     if refusal:
         # Raised after the block so the refused entry and its audit event are kept.
         raise WelfareUpdateRefused(refusal, welfare=welfare)
@@ -461,6 +494,17 @@ def _apply_welfare(principal, crisis, person, status, source, needs, note, peopl
         applied=history.applied,
     )
     return welfare, ""
+
+
+def welfare_changed(*, crisis_id: int, person_id: int, status: str) -> None:
+    """Tell higher apps (tracing matches the person against open inquiries) that a welfare
+    status changed: each AppConfig may define `welfare_changed(*, crisis_id, person_id, status)`."""
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        hook = getattr(config, "welfare_changed", None)
+        if callable(hook):
+            hook(crisis_id=crisis_id, person_id=person_id, status=status)
 
 
 DELIVERY_ACTOR = "system:delivery-receipt"

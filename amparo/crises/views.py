@@ -14,10 +14,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from amparo.accounts import audit, disclosure, policy
 from amparo.accounts.codes import AuditAction
+from amparo.core import ui
 from amparo.crises import cap, charts, geo, map_layer, queries
 from amparo.crises.access import (
     can_change_crisis,
@@ -26,10 +28,10 @@ from amparo.crises.access import (
     can_write_welfare,
     manager_organizations,
 )
-from amparo.crises.cap_import import import_alerts
+from amparo.crises.cap_import import import_batch
 from amparo.crises.codes import ACCOUNTED_FOR, AreaKind, Need, WelfareCode, WelfareSource
 from amparo.crises.export import write_affected_csv, write_counts_csv
-from amparo.crises.forms import AlertLevelForm, AreasForm, CapImportForm, CrisisForm, WelfareForm, specs_from_drawn
+from amparo.crises.forms import AlertLevelForm, AreasForm, CapImportForm, CrisisForm, WelfareForm
 from amparo.crises.models import CapFeed, Crisis, WelfareStatus
 from amparo.crises.services import (
     WelfareUpdateRefused,
@@ -41,6 +43,26 @@ from amparo.crises.services import (
 )
 from amparo.registry.access import can_see_position
 from amparo.registry.models import Person
+
+# What importing a CAP message did to its crisis, in words (cap_import.CapOutcome.action is a code).
+CAP_OUTCOMES = {
+    "created": pgettext_lazy("CAP import outcome", "opened"),
+    "updated": pgettext_lazy("CAP import outcome", "updated"),
+    "cancelled": pgettext_lazy("CAP import outcome", "closed by a Cancel"),
+    "duplicate": pgettext_lazy("CAP import outcome", "already imported"),
+    "exercise": pgettext_lazy("CAP import outcome", "drill opened"),
+}
+
+
+def _areas_changed(result, total: int) -> str:
+    """The message after areas change: one count carries the plural, the others read as labels
+    ("new: 1"), so no language has to agree an adjective with a number it cannot see. `total` is
+    the affected count as the user may count it (the figure the preview showed)."""
+    return ngettext(
+        "Areas changed: %(total)s person affected (new: %(added)s; now outside, kept and flagged: %(out)s).",
+        "Areas changed: %(total)s people affected (new: %(added)s; now outside, kept and flagged: %(out)s).",
+        total,
+    ) % {"total": total, "added": result.added, "out": result.flagged_outside}
 
 
 def _crisis(request, pk: int) -> Crisis:
@@ -90,7 +112,11 @@ def crisis_create(request):
             areas=areas.cleaned_data["specs"],
             request=request,
         )
-        messages.success(request, _("Crisis opened: %(n)s people affected.") % {"n": crisis.welfare.affected().count()})
+        n = _affected(request.user, crisis)
+        messages.success(
+            request,
+            ngettext("Crisis opened: %(n)s person affected.", "Crisis opened: %(n)s people affected.", n) % {"n": n},
+        )
         return redirect("crises:crisis_detail", pk=crisis.pk)
     return render(request, "crises/crisis_form.html", {"form": form, "areas": areas, "crisis": None, **_map_context()})
 
@@ -119,15 +145,16 @@ def crisis_edit(request, pk: int):
                 replace=bool(request.POST.get("replace_areas")),
                 request=request,
             )
-            messages.success(
-                request,
-                _("Areas changed: %(total)s affected, %(added)s new, %(out)s now outside (kept, flagged).")
-                % {"total": result.total, "added": result.added, "out": result.flagged_outside},
-            )
+            messages.success(request, _areas_changed(result, _affected(request.user, crisis)))
         return redirect("crises:crisis_detail", pk=crisis.pk)
     return render(
         request, "crises/crisis_form.html", {"form": form, "areas": areas, "crisis": crisis, **_map_context()}
     )
+
+
+def _affected(user, crisis: Crisis) -> int:
+    """The crisis's affected count as `user` may count it: the figure the preview showed."""
+    return queries.count_affected(user, crisis.welfare.affected().values_list("person_id", flat=True))
 
 
 def _map_context() -> dict:
@@ -141,15 +168,15 @@ def _map_context() -> dict:
 def preview_count(request):
     """How many people the user may count inside areas being drawn (nothing is saved)."""
     _require_manager(request)
-    try:
-        specs = specs_from_drawn(request.POST.get("areas_json", ""))
-    except geo.InvalidArea as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+    areas = AreasForm(request.POST)
+    if not areas.is_valid():
+        errors = [str(e) for field_errors in areas.errors.values() for e in field_errors]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
     exercise = policy.principal_for(request.user).exercise_id  # in a drill: its synthetic people
-    ids = geo.affected_ids(specs, exercise or geo.REAL_PEOPLE).tolist()
-    countable = policy.countable(request.user, Person)
-    total = sum(countable.filter(pk__in=ids[i : i + 5000]).count() for i in range(0, len(ids), 5000))
-    return JsonResponse({"count": total})
+    # an exercise outside a drill reaches nobody (geo.population_of)
+    population = None if request.POST.get("is_exercise") and not exercise else exercise or geo.REAL_PEOPLE
+    ids = geo.affected_ids(areas.cleaned_data["specs"], population)
+    return JsonResponse({"count": queries.count_affected(request.user, ids)})
 
 
 @login_required
@@ -203,6 +230,8 @@ def _summary_context(user, crisis: Crisis) -> dict:
         if counts_only and _small_chart(points, raw["affected"])
         else charts.accounted_chart(points, raw["affected"]),
         "refreshed_at": timezone.now(),
+        # Other apps' figures (tracing's inquiries), each counted through the access policy.
+        "crisis_panels": ui.crisis_panels_for(user, crisis),
     }
 
 
@@ -387,11 +416,7 @@ def recompute(request, pk: int):
     crisis = _crisis(request, pk)
     _require_change(request, crisis)
     result = set_areas(actor=request.user, crisis=crisis, areas=[], replace=False, request=request)
-    messages.success(
-        request,
-        _("Areas changed: %(total)s affected, %(added)s new, %(out)s now outside (kept, flagged).")
-        % {"total": result.total, "added": result.added, "out": result.flagged_outside},
-    )
+    messages.success(request, _areas_changed(result, _affected(request.user, crisis)))
     return redirect("crises:crisis_detail", pk=crisis.pk)
 
 
@@ -436,11 +461,11 @@ def cap_import(request):
     if request.method == "POST" and form.is_valid():
         upload, url = form.cleaned_data.get("file"), form.cleaned_data.get("url")
         try:
-            alerts = cap.load_bytes(upload.read()) if upload else cap.load_url(url)
+            batch = cap.load_bytes(upload.read()) if upload else cap.load_url(url)
         except cap.InvalidCapAlert as exc:
             form.add_error(None, _("Rejected, nothing changed: %(error)s") % {"error": exc})
         else:
-            outcomes = import_alerts(actor=request.user, messages=alerts, source_url=url or "")
+            outcomes = import_batch(actor=request.user, batch=batch, source_url=url or "")
             if url and form.cleaned_data.get("poll"):
                 from amparo.crises.tasks import start_polling
 
@@ -455,8 +480,16 @@ def cap_import(request):
                 else:
                     messages.success(
                         request,
-                        _("Crisis %(name)s (%(action)s): %(n)s affected.")
-                        % {"name": outcome.crisis.name, "action": outcome.action, "n": outcome.affected},
+                        ngettext(
+                            "Crisis %(name)s (%(action)s): %(n)s person affected.",
+                            "Crisis %(name)s (%(action)s): %(n)s people affected.",
+                            outcome.affected,
+                        )
+                        % {
+                            "name": outcome.crisis.name,
+                            "action": CAP_OUTCOMES.get(outcome.action, outcome.action),
+                            "n": outcome.affected,
+                        },
                     )
             first = next((o.crisis for o in outcomes if o.crisis is not None), None)
             return redirect(reverse("crises:crisis_detail", args=[first.pk]) if first else "crises:crisis_list")

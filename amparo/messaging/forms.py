@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from amparo.core.pickers import SUBDIVISIONS_HELP, UNKNOWN_SUBDIVISIONS, PickerInput, subdivision_codes
+from amparo.core.places import country_choices
 from amparo.messaging.models import LANGUAGES, SmsAlphabet, TemplatePurpose
 
 NEED_CHOICES = [
@@ -23,6 +25,13 @@ def _codes(value: str) -> list[str]:
     return [part.strip().upper() for part in (value or "").replace(";", ",").split(",") if part.strip()]
 
 
+class CountryChoiceField(forms.ChoiceField):
+    """A country chosen by name from a list; posts its ISO code (any case, as the API takes it)."""
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+
 class BroadcastForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     template = forms.ChoiceField(label=_("Template"))
@@ -35,11 +44,20 @@ class BroadcastForm(forms.Form):
         label=_("Registry search"), max_length=200, required=False,
         help_text=_("a name, phone or document number, as in the registry's search"),
     )  # fmt: skip
-    municipality = forms.CharField(label=_("Municipality"), max_length=120, required=False)
-    nationality = forms.CharField(label=_("Nationality (ISO code)"), max_length=2, required=False)
-    country = forms.CharField(label=_("Country where they are (ISO code)"), max_length=2, required=False)
+    # Places are chosen by name; the audience still records ISO codes (services and API unchanged).
+    nationality = CountryChoiceField(label=_("Nationality"), required=False, choices=())
+    country = CountryChoiceField(label=_("Country where they are"), required=False, choices=())
     subdivisions = forms.CharField(
-        label=_("Subdivisions"), required=False, help_text=_("ISO 3166-2 codes, separated by commas, e.g. MX-GRO")
+        label=_("States or departments"),
+        required=False,
+        help_text=SUBDIVISIONS_HELP,
+        widget=PickerInput("subdivisions", country_field="country"),
+    )
+    municipality = forms.CharField(
+        label=_("Municipality"),
+        max_length=120,
+        required=False,
+        widget=PickerInput("place", country_field="country", subdivision_field="subdivisions"),
     )
     language_fallback = forms.CharField(
         label=_("Language fallback"),
@@ -60,6 +78,9 @@ class BroadcastForm(forms.Form):
         self.fields["template"].choices = [(str(t.pk), f"{t.name} ({t.get_purpose_display()})") for t in templates]
         self.fields["crisis"].choices = [("", _("— none: a registry search —"))] + [(str(c.pk), str(c)) for c in crises]
         self.fields["welfare_status"].choices = list(welfare_statuses)
+        countries = country_choices()
+        self.fields["nationality"].choices = [("", _("Any nationality")), *countries]
+        self.fields["country"].choices = [("", _("Any country")), *countries]
         if not crises:
             for name in ("crisis", "welfare_status", "no_reply"):
                 del self.fields[name]
@@ -73,6 +94,12 @@ class BroadcastForm(forms.Form):
             if data.get("no_reply"):
                 self.add_error("no_reply", _("Choose a crisis to message only the people who have not replied."))
         return data
+
+    def clean_subdivisions(self):
+        codes, unknown = subdivision_codes(self.cleaned_data["subdivisions"], self.data.get("country") or "")
+        if unknown:
+            raise forms.ValidationError(UNKNOWN_SUBDIVISIONS % {"names": ", ".join(f"“{u}”" for u in unknown)})
+        return ", ".join(codes)
 
     def clean_language_fallback(self):
         codes = [c.lower() for c in _codes(self.cleaned_data["language_fallback"])]

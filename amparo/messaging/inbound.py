@@ -202,7 +202,9 @@ def receive_inbound(*, channel, inbound: Inbound, at: datetime | None = None) ->
         Message.objects.filter(pk=message.pk, replied_at__isnull=True).update(replied_at=at)
     if person is None:
         return _to_inbox(item, why)
-    if reading.intent in ("safe", "help"):
+    if message is not None and _taken_by_another_app(item, person, message):
+        pass  # a reply to another app's question (tracing's consent request): that app handled it
+    elif reading.intent in ("safe", "help"):
         _apply_welfare_reply(item, person, crisis, reading, at)
         if item.status == InboundStatus.PROCESSED and has_alert_consent(person):
             _auto_reply(item, person, TemplatePurpose.ACKNOWLEDGE, reading=reading)
@@ -242,6 +244,19 @@ def record_portal_report(
     return _to_inbox(item, "", code="portal_no_record" if person is None else "portal_confirm")
 
 
+def _taken_by_another_app(item: InboundMessage, person: Person, message: Message) -> bool:
+    """Higher apps that send their own questions (tracing asks a found person whether they may
+    be put in touch) read the answers: each AppConfig may define `inbound_reply(*, item, person,
+    message) -> bool`, True when it took the reply (and set the item's status)."""
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        hook = getattr(config, "inbound_reply", None)
+        if callable(hook) and hook(item=item, person=person, message=message):
+            return True
+    return False
+
+
 def _to_inbox(item: InboundMessage, reason: str, *, code: str = "") -> InboundMessage:
     """The item waits for staff: with a reader's reason code (labelled on the page) or a text."""
     item.status = InboundStatus.NEEDS_REVIEW
@@ -277,7 +292,8 @@ def _templates(organization_id: int, purposes: list[str]) -> dict[str, Template]
         if template.organization_id is None:
             shared.setdefault(template.purpose, template)
         elif template.purpose not in own or (template.updated_at, template.pk) > (
-            own[template.purpose].updated_at, own[template.purpose].pk
+            own[template.purpose].updated_at,
+            own[template.purpose].pk,
         ):
             own[template.purpose] = template
     return {**shared, **own}

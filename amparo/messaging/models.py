@@ -70,7 +70,7 @@ class Channel(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="messaging_channels")
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=ChannelKind.choices)
-    provider = models.CharField(_("provider"), max_length=16, choices=Provider.choices)
+    provider = models.CharField(pgettext_lazy("channel", "provider"), max_length=16, choices=Provider.choices)
     is_active = models.BooleanField(_("active"), default=True)
     priority = models.PositiveSmallIntegerField(_("priority"), default=10, help_text=_("lower is tried first"))
     sender = models.CharField(

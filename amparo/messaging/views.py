@@ -13,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction
+from amparo.core import labels as words
 from amparo.messaging import crisis_link, inbound, services
 from amparo.messaging.forms import BroadcastForm, ResolveForm, TemplateForm
 from amparo.messaging.models import (
@@ -225,20 +226,21 @@ def audience_summary(broadcast) -> list[str]:
     parts = []
     if broadcast.crisis_id:
         parts.append(_("people affected by %(crisis)s") % {"crisis": broadcast.crisis})
-        labels = dict(crisis_link.welfare_statuses())
+        statuses = dict(crisis_link.welfare_statuses())
         if audience.get("welfare_status"):
-            names = ", ".join(str(labels.get(code, code)) for code in audience["welfare_status"])
+            names = ", ".join(str(statuses.get(code, code)) for code in audience["welfare_status"])
             parts.append(_("welfare status: %(names)s") % {"names": names})
         if audience.get("no_reply"):
             parts.append(_("who have not replied yet"))
     if audience.get("nationality"):
-        parts.append(_("nationality %(code)s") % {"code": audience["nationality"]})
+        parts.append(_("nationality %(code)s") % {"code": words.country_name(audience["nationality"])})
     if audience.get("country"):
-        parts.append(_("in country %(code)s") % {"code": audience["country"]})
+        parts.append(_("in country %(code)s") % {"code": words.country_name(audience["country"])})
     if audience.get("subdivisions"):
-        parts.append(_("in %(codes)s") % {"codes": ", ".join(audience["subdivisions"])})
+        names = ", ".join(words.subdivision_name(code) for code in audience["subdivisions"])
+        parts.append(_("in %(codes)s") % {"codes": names})
     if audience.get("language"):
-        parts.append(_("speaking %(code)s") % {"code": audience["language"]})
+        parts.append(_("speaking %(code)s") % {"code": words.language_name(audience["language"])})
     search = audience.get("search") or {}
     if search.get("q"):
         parts.append(_("registry search “%(q)s”") % {"q": search["q"]})
@@ -270,7 +272,11 @@ def broadcast_confirm(request, pk: int):
     response = _transition(request, pk, services.confirm_broadcast)
     broadcast = Broadcast.objects.get(pk=pk)
     if broadcast.status == BroadcastStatus.SENDING:
-        flash.success(request, _("Sending to %(n)s people.") % {"n": broadcast.recipients})
+        flash.success(
+            request,
+            ngettext("Sending to %(n)s person.", "Sending to %(n)s people.", broadcast.recipients)
+            % {"n": broadcast.recipients},
+        )
     elif broadcast.status == BroadcastStatus.AWAITING_APPROVAL:
         flash.info(request, _("Waiting for a second person's approval."))
     return response
@@ -282,7 +288,11 @@ def broadcast_approve(request, pk: int):
     response = _transition(request, pk, services.approve_broadcast)
     broadcast = Broadcast.objects.get(pk=pk)
     if broadcast.status == BroadcastStatus.SENDING and broadcast.approved_by_id == request.user.pk:
-        flash.success(request, _("Approved: sending to %(n)s people.") % {"n": broadcast.recipients})
+        flash.success(
+            request,
+            ngettext("Approved: sending to %(n)s person.", "Approved: sending to %(n)s people.", broadcast.recipients)
+            % {"n": broadcast.recipients},
+        )
     return response
 
 

@@ -20,6 +20,8 @@ from django.db.models import Q
 from amparo.accounts import policy
 from amparo.accounts.codes import Role
 from amparo.protection.models import (
+    CountryDirectory,
+    DirectoryReview,
     Indicator,
     PathwayStep,
     Profile,
@@ -120,8 +122,9 @@ def _referral_events(p: policy.Principal) -> Q:
     return Q(referral__in=Referral.objects.filter(_referrals(p)).values("pk"))
 
 
-for _model in (Profile, Indicator, ScreeningRule, ReferralPathway, PathwayStep, Service):
+for _model in (Profile, Indicator, ScreeningRule, ReferralPathway, PathwayStep, Service, CountryDirectory):
     policy.register(_model, names=_reference)
+policy.register(DirectoryReview, names=_reference)
 policy.register(Screening, names=_screenings, counts=_screening_counts)
 policy.register(ScreeningSuggestion, names=_suggestions)
 policy.register(ScreeningDraft, names=_drafts)
@@ -184,3 +187,11 @@ def can_update_capacity(user, service: Service) -> bool:
     """Provider staff (and the provider's admins and case workers) keep their own capacity live."""
     p = policy.principal_for(user)
     return p.is_system or service.provider_id in p.organization_ids(policy.NAMING_ROLES)
+
+
+def reviewing_organization_id(user, country: str) -> int | None:
+    """The organization on whose behalf the user reviews `country`'s directory: one the user is an
+    administrator of, in that country (None: the user may not review it)."""
+    p = policy.principal_for(user)
+    ids = sorted(s.organization_id for s in p.seats_with([Role.ORG_ADMIN]) if s.country == (country or "").upper())
+    return ids[0] if ids else None

@@ -4,6 +4,8 @@ pathways (with their steps) and the service directory."""
 from django.contrib import admin
 
 from amparo.protection.models import (
+    CountryDirectory,
+    DirectoryReview,
     Indicator,
     PathwayStep,
     Profile,
@@ -47,13 +49,35 @@ class ScreeningRuleAdmin(admin.ModelAdmin):
 class PathwayStepInline(admin.TabularInline):
     model = PathwayStep
     extra = 1
+    fields = ("order", "service_kind", "name", "authority", "contact", "source_url", "provider")
 
 
 @admin.register(ReferralPathway)
 class ReferralPathwayAdmin(admin.ModelAdmin):
+    """Pathways are written from the countries' data files (`amparo load-directory`); a change made
+    here is overwritten by the next load: correct the file, and review the country again."""
+
     list_display = ("profile", "country", "subdivision", "urgency", "response_hours", "is_active")
     list_filter = ("country", "profile", "urgency")
     inlines = [PathwayStepInline]
+
+
+class DirectoryReviewInline(admin.TabularInline):
+    model = DirectoryReview
+    extra = 0
+    can_delete = False
+    readonly_fields = ("organization", "reviewed_by_label", "reviewed_at", "data_digest", "note")
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CountryDirectory)
+class CountryDirectoryAdmin(admin.ModelAdmin):
+    list_display = ("country", "loaded_at", "reviewed_at", "reviewed_by_label")
+    readonly_fields = ("data_digest", "loaded_at", "reviewed_at", "reviewed_by_label", "reviewed_digest")
+    inlines = [DirectoryReviewInline]
 
 
 class ServiceInline(admin.StackedInline):
@@ -64,8 +88,8 @@ class ServiceInline(admin.StackedInline):
 
 @admin.register(ServiceProvider)
 class ServiceProviderAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "country", "city")
-    list_filter = ("kind", "country")
+    list_display = ("name", "kind", "country", "city", "is_demo")
+    list_filter = ("kind", "country", "is_demo")
     search_fields = ("name", "slug")
     inlines = [ServiceInline]
     fields = ("name", "kind", "country", "city", "email", "phone", "address", "latitude", "longitude")

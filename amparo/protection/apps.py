@@ -10,8 +10,8 @@ def _seed_defaults(sender, using="default", **kwargs):
 
     from amparo.protection.defaults import load_defaults
 
-    if "protection_profile" not in connections[using].introspection.table_names():
-        return  # migrated backwards, or not yet
+    if "protection_countrydirectory" not in connections[using].introspection.table_names():
+        return  # migrated backwards, or not yet (the directory's tables come with 0003)
     load_defaults(only_if_empty=True)
 
 

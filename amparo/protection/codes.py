@@ -2,9 +2,13 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ServiceKind(models.TextChoices):
+    """What a service is for: a pathway step's purpose is one of these, and provider choice filters
+    services by it (an indexed column), so a prosecutor is never taken for an asylum desk."""
+
     SHELTER = "shelter", _("Shelter")
     HEALTH = "health", _("Health care")
     MHPSS = "mhpss", _("Mental health and psychosocial support")
@@ -17,6 +21,11 @@ class ServiceKind(models.TextChoices):
     DOCUMENTS = "documents", _("Identity documents")
     RETURN_REINTEGRATION = "return_reintegration", _("Return and reintegration")
     FAMILY_TRACING = "family_tracing", _("Family tracing")
+    PROSECUTOR = "prosecutor", _("Public prosecutor")
+    SGBV = "sgbv", _("Care for survivors of sexual or gender-based violence")
+    SOCIAL_PROTECTION = "social_protection", _("Social protection")
+    OMBUDSMAN = "ombudsman", _("Human rights ombudsman")
+    INTERPRETATION = "interpretation", _("Interpretation")
 
 
 class FactorLevel(models.TextChoices):
@@ -130,13 +139,27 @@ RESPONSE_HOURS = {Urgency.IMMEDIATE: 24, Urgency.URGENT: 72, Urgency.STANDARD: 1
 
 
 class ReferralStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SENT = "sent", _("Sent")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    IN_PROGRESS = "in_progress", _("In progress")
-    COMPLETED = "completed", _("Completed")
-    CLOSED = "closed", _("Closed")
+    """States read as states ("Enviada", "Aceptada"); the buttons that move a referral there read
+    as verbs (ACTION_LABELS). Contexts keep them apart from the same English words elsewhere."""
+
+    DRAFT = "draft", pgettext_lazy("referral status", "Draft")
+    SENT = "sent", pgettext_lazy("referral status", "Sent")
+    ACCEPTED = "accepted", pgettext_lazy("referral status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("referral status", "Declined")
+    IN_PROGRESS = "in_progress", pgettext_lazy("referral status", "In progress")
+    COMPLETED = "completed", pgettext_lazy("referral status", "Completed")
+    CLOSED = "closed", pgettext_lazy("referral status", "Closed")
+
+
+# The button that moves a referral to each status: an action, never the status's own label
+# (sending a draft has its own form, "Send referral").
+ACTION_LABELS = {
+    ReferralStatus.ACCEPTED: pgettext_lazy("referral action", "Accept"),
+    ReferralStatus.DECLINED: pgettext_lazy("referral action", "Decline"),
+    ReferralStatus.IN_PROGRESS: pgettext_lazy("referral action", "Start the service"),
+    ReferralStatus.COMPLETED: pgettext_lazy("referral action", "Mark as completed"),
+    ReferralStatus.CLOSED: pgettext_lazy("referral action", "Close"),
+}
 
 
 S = ReferralStatus

@@ -1,6 +1,7 @@
-"""Demo data: services with capacity for the demo organizations, screened people, referrals in
-several states (one overdue). Idempotent: services are keyed by provider + name, and the people
-and their screenings are created once."""
+"""Demo data: the directory's demo providers in the nine countries (data files, with a shelter and
+a clinic user in each), services with capacity, people registered by the demo shelters for their
+staff to screen, screened people and referrals in several states (one overdue). Idempotent:
+services are keyed by provider + name, and the people and their screenings are created once."""
 
 from __future__ import annotations
 
@@ -10,156 +11,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from amparo.accounts.models import Organization
-from amparo.protection import services
+from amparo.protection import directory, services
 from amparo.protection.codes import Decision, ReferralStatus, ServiceKind
 from amparo.protection.defaults import load_defaults
 from amparo.protection.models import Profile, Referral, Screening, Service
 
 K = ServiceKind
-# provider slug, kind, name, subdivision, municipality, lat, lon, total, free, languages, hours, extra
-SERVICES = [
-    (
-        "mx-albergue-tapachula",
-        K.SHELTER,
-        "Albergue Belén: dormitorios",
-        "MX-CHP",
-        "Tapachula",
-        14.9060,
-        -92.2630,
-        60,
-        12,
-        ["es", "en", "fr", "ht"],
-        "24 h",
-        {},
-    ),
-    (
-        "mx-albergue-tapachula",
-        K.FOOD,
-        "Albergue Belén: comedor",
-        "MX-CHP",
-        "Tapachula",
-        14.9060,
-        -92.2630,
-        None,
-        None,
-        ["es"],
-        "07:00–20:00",
-        {},
-    ),
-    (
-        "mx-casa-migrante-acapulco",
-        K.SHELTER,
-        "Casa del Migrante Acapulco",
-        "MX-GRO",
-        "Acapulco",
-        16.8530,
-        -99.8230,
-        40,
-        6,
-        ["es", "en"],
-        "24 h",
-        {},
-    ),
-    (
-        "mx-clinica-tapachula",
-        K.HEALTH,
-        "Clínica Comunitaria: consulta y urgencias",
-        "MX-CHP",
-        "Tapachula",
-        14.9100,
-        -92.2600,
-        None,
-        None,
-        ["es", "en", "fr"],
-        "08:00–20:00",
-        {},
-    ),
-    (
-        "mx-clinica-tapachula",
-        K.MHPSS,
-        "Clínica Comunitaria: apoyo psicosocial",
-        "MX-CHP",
-        "Tapachula",
-        14.9100,
-        -92.2600,
-        None,
-        None,
-        ["es"],
-        "L–V 09:00–17:00",
-        {},
-    ),
-    (
-        "mx-dif-guerrero",
-        K.CHILD_PROTECTION,
-        "Procuraduría de Protección de NNA (DIF Guerrero)",
-        "MX-GRO",
-        "Chilpancingo",
-        17.5510,
-        -99.5050,
-        None,
-        None,
-        ["es"],
-        "24 h (guardia)",
-        {"max_age": 17},
-    ),
-    (
-        "mx-comar",
-        K.ASYLUM_PROCEDURE,
-        "COMAR: oficina central",
-        "MX-CMX",
-        "Ciudad de México",
-        19.4150,
-        -99.1650,
-        None,
-        None,
-        ["es", "en", "fr"],
-        "L–V 09:00–15:00",
-        {},
-    ),
-    (
-        "mx-comar",
-        K.ASYLUM_PROCEDURE,
-        "COMAR: oficina Tapachula",
-        "MX-CHP",
-        "Tapachula",
-        14.9030,
-        -92.2580,
-        None,
-        None,
-        ["es", "en", "fr", "ht"],
-        "L–V 08:00–15:00",
-        {},
-    ),
-    (
-        "mx-asylum-access",
-        K.LEGAL_AID,
-        "Defensoría Migrante: asesoría jurídica",
-        "MX-CMX",
-        "Ciudad de México",
-        19.4200,
-        -99.1600,
-        None,
-        None,
-        ["es", "en"],
-        "L–V 10:00–18:00",
-        {},
-    ),
-    (
-        "mx-unhcr",
-        K.LEGAL_AID,
-        "ACNUR: orientación sobre asilo",
-        "MX-CMX",
-        "Ciudad de México",
-        19.4280,
-        -99.2000,
-        None,
-        None,
-        ["es", "en", "fr", "pt"],
-        "L–V 09:00–17:00",
-        {},
-    ),
-]
-
 # given names, surnames, sex, birth date, nationality, municipality, subdivision, lat, lon, answers, asylum wish
 PEOPLE = [
     (
@@ -247,34 +104,93 @@ def _user(username):
     return get_user_model().objects.filter(username=username).first()
 
 
-def _services() -> int:
+def demo_users() -> list[tuple[str, str, str, str]]:
+    """The staff of the directory's demo providers (a shelter and a clinic in every country), for
+    `amparo demo-users`: (user name, organization slug, role, first name)."""
+    return directory.staff()
+
+
+def _staff() -> int:
+    from django.conf import settings
+
+    from amparo.accounts.models import Membership
+    from amparo.core.demo import DEMO_EMAIL_DOMAIN
+
+    User = get_user_model()
     made = 0
-    for slug, kind, name, sub, muni, lat, lon, total, free, langs, hours, extra in SERVICES:
-        provider = Organization.objects.filter(slug=slug).first()
-        if provider is None:
-            continue
-        _, created = Service.objects.update_or_create(
-            provider=provider,
-            name=name,
-            defaults={
-                "kind": kind,
-                "country": "MX",
-                "subdivision": sub,
-                "municipality": muni,
-                "latitude": lat,
-                "longitude": lon,
-                "capacity_total": total,
-                "capacity_free": free,
-                "languages": langs,
-                "hours": hours,
-                "phone": provider.phone,
-                "email": provider.email,
-                "capacity_updated_at": timezone.now() if free is not None else None,
-                "capacity_updated_by_label": "demo" if free is not None else "",
-                **extra,
-            },
+    for username, slug, role, first_name in directory.staff():
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first_name, "email": f"{username}@{DEMO_EMAIL_DOMAIN}"}
+        )
+        if created or not user.check_password(settings.DEMO_PASSWORD):
+            user.set_password(settings.DEMO_PASSWORD)
+            user.save()
+        Membership.objects.update_or_create(
+            user=user, organization=Organization.objects.get(slug=slug), defaults={"role": role, "is_active": True}
         )
         made += created
+    return made
+
+
+# People registered by the demo shelters, for their staff to screen (provider slug, given names,
+# surnames, sex, birth date, nationality, languages, answers left to the screener).
+SHELTER_PEOPLE = [
+    ("cr-albergue-paso-canoas", "Mireille", ("Joseph", ""), "female", date(1994, 6, 12), "HT", ["ht", "fr"]),
+    ("cr-albergue-paso-canoas", "Amadou", ("Diallo", ""), "male", date(1991, 2, 3), "GN", ["fr"]),
+    ("pa-albergue-lajas-blancas", "Yohana", ("Pérez", "Linares"), "female", date(2009, 9, 30), "VE", ["es"]),
+    ("pa-albergue-lajas-blancas", "Tesfaye", ("Bekele", ""), "male", date(1988, 11, 21), "ER", ["ti", "en"]),
+    ("mx-la72-tenosique", "Kenia", ("Martínez", "Orellana"), "female", date(1999, 4, 8), "HN", ["es"]),
+    ("gt-casa-migrante-tecun-uman", "Josué", ("Ramírez", ""), "male", date(2008, 1, 15), "HN", ["es"]),
+    ("hn-albergue-choluteca", "Yusneidy", ("Carrasco", ""), "female", date(1997, 7, 2), "CU", ["es"]),
+    ("sv-albergue-san-salvador", "Samuel", ("Otieno", ""), "male", date(1990, 3, 19), "KE", ["en", "sw"]),
+    ("ni-albergue-managua", "Wilfredo", ("Sánchez", ""), "male", date(1960, 5, 5), "HN", ["es"]),
+    ("bz-shelter-belmopan", "Rosa", ("Cruz", "Hernández"), "female", date(2001, 10, 10), "GT", ["es", "en"]),
+    ("do-albergue-santo-domingo", "Jean-Robert", ("Saint-Fleur", ""), "male", date(1986, 8, 25), "HT", ["ht", "fr"]),
+]
+
+
+def _shelter_people() -> int:
+    from amparo.registry.models import Person
+    from amparo.registry.services import PersonData, register_person
+
+    made = 0
+    for i, (slug, given, (s1, s2), sex, born, nat, langs) in enumerate(SHELTER_PEOPLE, 1):
+        shelter = Organization.objects.filter(slug=slug).first()
+        staff = next((u for u, org, _r, _f in directory.staff() if org == slug), None)
+        actor = _user(staff) if staff else None
+        source = f"demo-directory-{i}"
+        if shelter is None or actor is None:
+            continue
+        if Person.objects.filter(registering_organization=shelter, source_record_id=source).exists():
+            continue
+        service = Service.objects.filter(provider=shelter).first()
+        register_person(
+            actor=actor,
+            organization=shelter,
+            data=PersonData(
+                given_names=given,
+                first_surname=s1,
+                second_surname=s2,
+                sex=sex,
+                birth_date=born,
+                nationalities=[nat],
+                languages=langs,
+                preferred_language=langs[0],
+                source_record_id=source,
+                country=shelter.country,
+                subdivision=service.subdivision if service else "",
+                municipality=shelter.city,
+                latitude=shelter.latitude,
+                longitude=shelter.longitude,
+            ),
+        )
+        made += 1
+    return made
+
+
+def _services() -> int:
+    counts = directory.load(demo=True)
+    made = counts["services"]
     for consulate in Organization.objects.filter(kind="consulate", jurisdiction_country="MX"):
         _, created = Service.objects.update_or_create(
             provider=consulate,
@@ -293,10 +209,6 @@ def _services() -> int:
             },
         )
         made += created
-    child = Profile.objects.filter(code="unaccompanied_child").first()
-    if child:
-        for s in Service.objects.filter(kind=K.CHILD_PROTECTION):
-            s.profiles.add(child)
     return made
 
 
@@ -372,6 +284,8 @@ def _move(referral, username, *steps):
 def load(stdout) -> dict:
     load_defaults(only_if_empty=True)
     made = _services()
+    made_staff, made_people = _staff(), _shelter_people()
+    stdout.write(f"directory staff: {made_staff} new, people in demo shelters: {made_people} new; ", ending="")
     ngo = Organization.objects.filter(slug="mx-ngo-sin-fronteras").first()
     worker = _user("caseworker")
     if ngo is None or worker is None:
@@ -396,7 +310,7 @@ def load(stdout) -> dict:
     )
     _refer(worker, kevin, "unaccompanied_child", K.SHELTER)  # sent, waiting
     _move(_refer(worker, dania, "international_protection", K.ASYLUM_PROCEDURE), "comar", ReferralStatus.ACCEPTED)
-    _refer(worker, wilmer, "trafficking", K.LEGAL_AID, send=False)  # a draft
+    _refer(worker, wilmer, "trafficking", K.PROSECUTOR, send=False)  # a draft
     _move(
         _refer(worker, rosa, "urgent_health", K.HEALTH),
         "clinic",

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core.forms import QuickRadioSelect
+from amparo.core.pickers import PLACE_POSITION_HELP, UNKNOWN_PLACE, PickerInput, resolve_place
 from amparo.protection.codes import Answer, AnswerKind, AsylumWish, Section, ServiceKind, Urgency
 from amparo.protection.models import Indicator
 from amparo.protection.rules import asked_questions
@@ -139,13 +140,28 @@ class ReferralForm(forms.Form):
 
 class DirectorySearchForm(forms.Form):
     kind = forms.ChoiceField(label=_("Need"), choices=[("", _("Any service"))] + ServiceKind.choices, required=False)
-    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
-    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    # A town chosen by name gives the position (its gazetteer id is posted); "Near me" fills the
+    # hidden lat/lon from the browser's position. The search itself still takes lat/lon.
+    place = forms.CharField(
+        label=_("Near"),
+        max_length=80,
+        required=False,
+        help_text=PLACE_POSITION_HELP,
+        widget=PickerInput("place", posts="id", fill={"lat": "id_lat", "lon": "id_lon"}, fill_always=True),
+    )
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     radius_km = forms.FloatField(label=_("Within (km)"), required=False, min_value=1, max_value=5000)
     with_capacity = forms.BooleanField(label=_("Only with free places"), required=False)
 
     def clean(self):
         data = super().clean()
+        if data.get("place"):
+            place = resolve_place(data["place"])
+            if place is None:
+                self.add_error("place", UNKNOWN_PLACE % {"name": data["place"]})
+            else:
+                data["lat"], data["lon"] = place.lat, place.lon
         if (data.get("lat") is None) != (data.get("lon") is None):
             raise forms.ValidationError(_("Give both latitude and longitude, or neither."))
         return data

@@ -364,11 +364,14 @@ class Service(models.Model):
 
 
 class ReferralPathway(models.Model):
-    """For a profile in a country (optionally one subdivision): the competent services, in order."""
+    """For a profile in a country (optionally one subdivision): the competent services, in order.
+    Written from the country's data file (`protection/data/<cc>.yaml`, `amparo load-directory`)."""
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="pathways")
     country = models.CharField(_("country"), max_length=2)
     subdivision = models.CharField(_("subdivision"), max_length=10, blank=True, help_text=_("empty: whole country"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.STANDARD)
     response_hours = models.PositiveIntegerField(_("answer within (hours)"))
     legal_note = models.TextField(_("legal note"), blank=True)
@@ -389,19 +392,28 @@ class ReferralPathway(models.Model):
     def legal_note_text(self) -> str:
         return localized(self, "legal_note")
 
+    @property
+    def label(self) -> str:
+        return localized(self, "name") or self.profile.label
+
 
 class PathwayStep(models.Model):
-    """One competent authority or service of a pathway. With no provider set, the nearest active
-    service of the kind in the pathway's place is proposed; with none, the authority is named."""
+    """One competent authority or service of a pathway, with its purpose (`service_kind`). The
+    provider is chosen for each person (`protection.choice.choose_provider`): the nearest suitable
+    service of that purpose; with none in Amparo, the authority and its contact are named."""
 
     pathway = models.ForeignKey(ReferralPathway, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("order"))
-    service_kind = models.CharField(_("service kind"), max_length=24, choices=ServiceKind.choices)
+    service_kind = models.CharField(_("purpose"), max_length=24, choices=ServiceKind.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
     authority = models.CharField(_("authority"), max_length=200, help_text=_("e.g. COMAR, SVET, PANI"))
+    contact = models.CharField(_("contact"), max_length=300, blank=True, help_text=_("phone, hotline or web site"))
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
     provider = models.ForeignKey(
         Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("provider")
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
 
     class Meta:
         ordering = ["pathway", "order"]
@@ -409,6 +421,60 @@ class PathwayStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.authority}"
+
+    @property
+    def label(self) -> str:
+        return localized(self, "name") or str(ServiceKind(self.service_kind).label)
+
+
+class CountryDirectory(models.Model):
+    """One country's directory as loaded from its data file: the competent authorities per
+    purpose, the contact to show for a profile without a pathway, the sources, and the last review
+    by an organization administrator of that country (who, when, of which version of the data)."""
+
+    country = models.CharField(_("country"), max_length=2, unique=True)
+    authorities = models.JSONField(_("authorities"), default=dict, help_text='{"asylum_procedure": {"name": "…"}}')
+    contacts = models.JSONField(
+        _("contact when there is no pathway"), default=dict, help_text='{"lgbtiq": {"name": "…", "contact": "…"}}'
+    )
+    sources = models.JSONField(_("sources"), default=list, blank=True)
+    data_digest = models.CharField(max_length=64, blank=True)
+    loaded_at = models.DateTimeField(_("loaded"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by_label = models.CharField(_("reviewed by"), max_length=150, blank=True)
+    reviewed_digest = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["country"]
+        verbose_name = _("country directory")
+        verbose_name_plural = _("country directories")
+
+    def __str__(self) -> str:
+        return self.country
+
+    @property
+    def review_is_current(self) -> bool:
+        return bool(self.reviewed_at) and self.reviewed_digest == self.data_digest
+
+
+class DirectoryReview(models.Model):
+    """Each review of a country's directory (kept; the country row holds the latest)."""
+
+    directory = models.ForeignKey(CountryDirectory, on_delete=models.CASCADE, related_name="reviews")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_by_label = models.CharField(max_length=150)
+    reviewed_at = models.DateTimeField(default=timezone.now)
+    data_digest = models.CharField(max_length=64)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.directory.country} @ {self.reviewed_at:%Y-%m-%d}"
 
 
 class ReferralQuerySet(ScopedQuerySet):

@@ -1,37 +1,76 @@
 """E-mail notices about referrals. They carry no personal data: a reference, the service, the
-urgency and a link to the inbox, where the access policy decides what the reader sees."""
+urgency and a link to the inbox, where the access policy decides what the reader sees.
+
+A notice is read outside Amparo, so its link is absolute (AMPARO_SITE_URL) and its times are the
+recipient's: a user's own time zone and language (their profile), else their organization's zone
+and the site's language; one e-mail per zone and language."""
 
 from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 
 from amparo.accounts.codes import Role
-from amparo.accounts.models import Membership
+from amparo.accounts.models import Membership, UserProfile
 
 
-def _emails(organization, roles=None) -> list[str]:
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    zone: str
+    language: str
+
+
+def _recipients(organization, roles=None) -> list[Recipient]:
     members = Membership.objects.filter(organization=organization, is_active=True, user__is_active=True)
     if roles:
         members = members.filter(role__in=roles)
-    emails = set(members.exclude(user__email="").values_list("user__email", flat=True))
+    users = [m.user for m in members.exclude(user__email="").select_related("user")]
+    out = [_for_user(user, organization) for user in users]
     if organization.email:
-        emails.add(organization.email)
-    return sorted(emails)
+        out.append(Recipient(organization.email, organization.zone, settings.LANGUAGE_CODE))
+    return out
 
 
-def _send(template: str, referral, recipients: list[str], **context) -> int:
+def _for_user(user, organization) -> Recipient:
+    profile = UserProfile.objects.filter(user=user).first()
+    zone = (profile.time_zone if profile else "") or organization.zone
+    language = (profile.language if profile else "") or settings.LANGUAGE_CODE
+    return Recipient(user.email, zone, language)
+
+
+def _send(template: str, referral, recipients: list[Recipient], **context) -> int:
     if not recipients or referral.from_organization.is_exercise or referral.to_organization.is_exercise:
         return 0  # a drill's referral e-mails nobody: nothing in a drill leaves Amparo
-    base = getattr(settings, "AMPARO_BASE_URL", "")
-    with translation.override(settings.LANGUAGE_CODE):
-        context.update(referral=referral, base_url=base)
-        subject = render_to_string(f"protection/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"protection/email/{template}.txt", context)
-    return send_mail(subject, body, None, recipients, fail_silently=False)
+    groups: dict[tuple[str, str], set[str]] = {}
+    for r in recipients:
+        groups.setdefault((r.zone, r.language), set()).add(r.email)
+    sent = 0
+    for (zone, language), emails in sorted(groups.items()):
+        sent += _send_one(template, referral, sorted(emails), zone, language, context)
+    return sent
+
+
+def _send_one(template, referral, emails, zone, language, context) -> int:
+    try:
+        tz = zoneinfo.ZoneInfo(zone) if zone else timezone.get_default_timezone()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = timezone.get_default_timezone()
+    with translation.override(language), timezone.override(tz):
+        due = ""
+        if referral.respond_by:
+            local = timezone.localtime(referral.respond_by)
+            due = f"{formats.date_format(local, 'DATETIME_FORMAT')} ({local.tzname()}, {tz.key})"
+        data = {**context, "referral": referral, "base_url": settings.SITE_URL.rstrip("/"), "due": due}
+        subject = render_to_string(f"protection/email/{template}_subject.txt", data).strip()
+        body = render_to_string(f"protection/email/{template}.txt", data)
+    return send_mail(subject, body, None, emails, fail_silently=False)
 
 
 def _referral(pk: int):
@@ -45,15 +84,16 @@ def referral_sent(pk: int) -> int:
     return _send(
         "referral_sent",
         referral,
-        _emails(referral.to_organization),
+        _recipients(referral.to_organization),
         link=reverse("protection:referral_detail", args=[referral.pk]),
     )
 
 
 def referral_answered(pk: int) -> int:
     referral = _referral(pk)
-    recipients = [referral.created_by.email] if referral.created_by and referral.created_by.email else []
-    recipients = recipients or _emails(referral.from_organization, {Role.CASE_WORKER, Role.SUPERVISOR})
+    author = referral.created_by
+    recipients = [_for_user(author, referral.from_organization)] if author and author.email else []
+    recipients = recipients or _recipients(referral.from_organization, {Role.CASE_WORKER, Role.SUPERVISOR})
     return _send(
         "referral_answered", referral, recipients, link=reverse("protection:referral_detail", args=[referral.pk])
     )
@@ -61,9 +101,8 @@ def referral_answered(pk: int) -> int:
 
 def referral_overdue(pk: int) -> int:
     referral = _referral(pk)
-    recipients = sorted(
-        set(_emails(referral.to_organization))
-        | set(_emails(referral.from_organization, {Role.CASE_WORKER, Role.SUPERVISOR}))
+    recipients = _recipients(referral.to_organization) + _recipients(
+        referral.from_organization, {Role.CASE_WORKER, Role.SUPERVISOR}
     )
     return _send(
         "referral_overdue", referral, recipients, link=reverse("protection:referral_detail", args=[referral.pk])

@@ -7,7 +7,7 @@ SHELTER keyword): the service directory is reference data, so it needs no user.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 from geographiclib.geodesic import Geodesic
@@ -22,7 +22,6 @@ from amparo.protection.models import (
     Screening,
     Service,
 )
-from amparo.protection.sharing import person_age
 from amparo.registry.models import Person
 
 
@@ -187,39 +186,33 @@ class Proposal:
     service: Service | None
     distance_km: float | None
     referral: Referral | None = None
+    reasons: list[str] = field(default_factory=list)
+    skipped: str = ""
 
     @property
     def key(self) -> str:
         return f"{self.step.pk}-{self.service.pk if self.service else 0}"
 
+    @property
+    def reason_text(self) -> str:
+        return " · ".join(self.reasons)
 
-def service_for_step(step: PathwayStep, person: Person, *, profiles=(), screening=None) -> Found | None:
-    pathway = step.pathway
-    age = person_age(person, screening)
-    candidates = search_services(
-        kind=step.service_kind,
-        country=pathway.country,
-        lat=person.latitude,
-        lon=person.longitude,
-        age=age,
-        sex=person.sex,
-        nationality=person.nationality,
-        profiles=profiles,
-    )
-    if step.provider_id:
-        candidates = [c for c in candidates if c.service.provider_id == step.provider_id]
-    if step.service_kind == "consular_assistance" and person.nationality:
-        # The person's own consulate, never another country's.
-        candidates = [c for c in candidates if c.service.provider.served_nationality == person.nationality]
-    if pathway.subdivision:
-        local = [c for c in candidates if c.service.subdivision == pathway.subdivision]
-        candidates = local or candidates
-    return candidates[0] if candidates else None
+
+@dataclass
+class NoPathway:
+    """A confirmed profile with no pathway in the person's country: whom to contact instead."""
+
+    profile: Profile
+    country: str
+    contact: dict  # {"name", "contact", "source"}; empty when the country has no directory
 
 
 def proposals_for(screening: Screening) -> list[Proposal]:
-    """For each confirmed profile: its pathway's steps, each with the proposed service (or none:
-    the authority is outside Amparo) and any referral already made from this screening."""
+    """For each confirmed profile: its pathway's steps, each with the provider chosen for this
+    person (`choice.choose_provider`: by place, purpose, capacity and language, with the reasons),
+    or none (the authority is outside Amparo), and any referral already made from this screening."""
+    from amparo.protection.choice import choose_provider
+
     person = screening.person
     confirmed = [s.profile for s in screening.suggestions.all() if s.decision == Decision.CONFIRMED]
     country = person.country or screening.organization.country
@@ -233,15 +226,37 @@ def proposals_for(screening: Screening) -> list[Proposal]:
         if pathway is None:
             continue
         for step in pathway.steps.select_related("pathway").all():
-            found = service_for_step(step, person, profiles=confirmed, screening=screening)
-            service = found.service if found else None
-            if service is not None and service.provider_id == screening.organization_id:
-                service = None  # never refer to yourself
+            choice = choose_provider(
+                person,
+                step,
+                screening=screening,
+                profiles=confirmed,
+                exclude_organization_id=screening.organization_id,
+            )
+            service = choice.service
             referral = existing.get((profile.pk, step.service_kind, service.provider_id)) if service else None
             proposals.append(
-                Proposal(profile, pathway, step, service, found.distance_km if found and service else None, referral)
+                Proposal(profile, pathway, step, service, choice.distance_km, referral, choice.reasons, choice.skipped)
             )
     return proposals
+
+
+def no_pathway_for(screening: Screening) -> list[NoPathway]:
+    """Confirmed profiles without an active pathway in the person's country, each with the
+    competent authority to contact (never hidden: DOMAIN.md)."""
+    from amparo.protection.models import CountryDirectory
+
+    person = screening.person
+    country = (person.country or screening.organization.country or "").upper()
+    directory = CountryDirectory.objects.filter(country=country).first()
+    out = []
+    for suggestion in screening.suggestions.all():
+        if suggestion.decision != Decision.CONFIRMED:
+            continue
+        if pathway_for(suggestion.profile, country, person.subdivision) is None:
+            contact = (directory.contacts if directory else {}).get(suggestion.profile.code) or {}
+            out.append(NoPathway(suggestion.profile, country, contact))
+    return out
 
 
 # --- Referrals -----------------------------------------------------------------------------

@@ -29,6 +29,8 @@ from amparo.protection.codes import (
     SuggestionSource,
 )
 from amparo.protection.models import (
+    CountryDirectory,
+    DirectoryReview,
     Indicator,
     Profile,
     Referral,
@@ -646,3 +648,43 @@ def factor_summary(screening: Screening) -> dict[str, dict[str, list[str]]]:
     for f in screening.factors:
         out.setdefault(f["level"], {FactorKind.RISK: [], FactorKind.PROTECTIVE: []})[f["factor"]].append(f["code"])
     return out
+
+
+# --- The directory, per country ------------------------------------------------------------
+
+
+@transaction.atomic
+def review_directory(*, actor, country: str, note: str = "", request=None) -> DirectoryReview:
+    """An organization administrator of `country` confirms its directory (pathways, authorities,
+    contacts) as loaded: who, when, and which version of the data files. A later change of the
+    files makes the review out of date, and the page says so."""
+    principal = policy.principal_for(actor)
+    organization_id = access.reviewing_organization_id(principal, country)
+    if organization_id is None:
+        raise PermissionDenied(_("Only an administrator of an organization in this country reviews its directory."))
+    directory = CountryDirectory.objects.select_for_update().filter(country=country.upper()).first()
+    if directory is None:
+        raise ProtectionError(_("There is no directory for %(country)s.") % {"country": country})
+    now = timezone.now()
+    review = DirectoryReview.objects.create(
+        directory=directory,
+        organization_id=organization_id,
+        reviewed_by=principal.user,
+        reviewed_by_label=principal.label,
+        reviewed_at=now,
+        data_digest=directory.data_digest,
+        note=note[:500],
+    )
+    directory.reviewed_at, directory.reviewed_by_label = now, principal.label
+    directory.reviewed_digest = directory.data_digest
+    directory.save(update_fields=["reviewed_at", "reviewed_by_label", "reviewed_digest"])
+    audit.record(
+        principal,
+        AuditAction.UPDATE,
+        directory,
+        request=request,
+        organization=Organization.objects.get(pk=organization_id),
+        summary=f"directory of {directory.country} reviewed",
+        digest=directory.data_digest[:12],
+    )
+    return review

@@ -22,4 +22,7 @@ urlpatterns = [
     path("services/", views.directory, name="directory"),
     path("services/map.geojson", views.directory_geojson, name="directory_geojson"),
     path("services/<int:pk>/capacity/", views.capacity_update, name="capacity_update"),
+    path("directory/", views.directory_countries, name="directory_countries"),
+    path("directory/<str:country>/", views.directory_country, name="directory_country"),
+    path("directory/<str:country>/review/", views.directory_review, name="directory_review"),
 ]

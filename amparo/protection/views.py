@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction, ConsentPurpose
 from amparo.protection import access, queries, services
 from amparo.protection.codes import (
+    ACTION_LABELS,
     TRANSITIONS,
     Answer,
     AsylumWish,
@@ -225,6 +227,8 @@ def _screening_context(request, screening: Screening) -> dict:
         if screening.answers.get("needs_interpretation") == "yes" and "interpretation_language" in screening.answers
         else (_("yes") if screening.answers.get("needs_interpretation") == "yes" else ""),
         "proposals": queries.proposals_for(screening),
+        "no_pathway": queries.no_pathway_for(screening),
+        "confirmed_count": sum(1 for s in suggestions if s.decision == "confirmed"),
         "history": history,
         "can_review": access.can_review(request.user, screening),
         "can_refer": access.can_screen(request.user, screening.person),
@@ -393,7 +397,7 @@ def referral_detail(request, pk: int):
             and to != ReferralStatus.SENT
             and ((side == "sender" and sender) or (side == "receiver" and receiver))
         ):
-            actions.append((to, ReferralStatus(to).label))
+            actions.append((to, ACTION_LABELS[to]))
     context = {
         "referral": referral,
         "sender": sender,
@@ -566,3 +570,77 @@ def capacity_update(request, pk: int):
             form.add_error("capacity_free", exc)
     template = "protection/_capacity.html" if request.headers.get("HX-Request") else "protection/capacity.html"
     return render(request, template, {"service": service, "form": form, "saved": saved})
+
+
+# --- The directory per country: pathways, authorities, review --------------------------------
+
+
+def _require_member(request):
+    principal = policy.principal_for(request.user)
+    if not principal.seats and not principal.is_system:
+        raise PermissionDenied
+    return principal
+
+
+@login_required
+def directory_countries(request):
+    """The nine countries' directories: pathways, gaps, last load and review."""
+    _require_member(request)
+    from amparo.core.gazetteer import REGION
+    from amparo.protection.models import CountryDirectory, ReferralPathway
+
+    rows = {d.country: d for d in CountryDirectory.objects.all()}
+    active = {}
+    for country, count in (
+        ReferralPathway.objects.filter(is_active=True, subdivision="").values_list("country").annotate(n=Count("pk"))
+    ):
+        active[country] = count
+    profiles = Profile.objects.filter(is_active=True).count()
+    countries = [
+        {"code": c, "directory": rows.get(c), "pathways": active.get(c, 0), "gaps": profiles - active.get(c, 0)}
+        for c in REGION
+    ]
+    return render(request, "protection/directory_countries.html", {"countries": countries})
+
+
+@login_required
+def directory_country(request, country: str):
+    _require_member(request)
+    from amparo.protection.models import CountryDirectory, ReferralPathway
+
+    directory = get_object_or_404(CountryDirectory, country=country.upper())
+    pathways = list(
+        ReferralPathway.objects.filter(country=directory.country, is_active=True)
+        .select_related("profile")
+        .prefetch_related("steps")
+        .order_by("profile__order", "subdivision")
+    )
+    covered = {p.profile_id for p in pathways if not p.subdivision}
+    gaps = [
+        (profile, directory.contacts.get(profile.code) or {})
+        for profile in Profile.objects.filter(is_active=True).exclude(pk__in=covered)
+    ]
+    return render(
+        request,
+        "protection/directory_country.html",
+        {
+            "directory": directory,
+            "pathways": pathways,
+            "gaps": gaps,
+            "reviews": directory.reviews.select_related("organization")[:10],
+            "can_review": access.reviewing_organization_id(request.user, directory.country) is not None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def directory_review(request, country: str):
+    try:
+        services.review_directory(
+            actor=request.user, country=country, note=request.POST.get("note", ""), request=request
+        )
+        messages.success(request, _("Review recorded."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("protection:directory_country", country=country.upper())

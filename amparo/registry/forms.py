@@ -10,6 +10,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.codes import ConsentPurpose, RecordStatus
+from amparo.core.forms import DateInput
+from amparo.core.pickers import PLACE_HELP, SUBDIVISION_HELP, PickerInput, subdivision_code
 from amparo.core.places import country_choices, is_country_code, is_subdivision_code
 from amparo.registry.columns import ALL_COLUMNS, IGNORE
 from amparo.registry.importing import vocabulary
@@ -41,9 +43,13 @@ class SearchForm(forms.Form):
     subdivision = forms.CharField(
         label=_("State or department"),
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "MX-GRO"}),
+        widget=PickerInput("subdivision", country_field="country", fill={"country": "id_country"}),
     )
-    municipality = forms.CharField(label=_("Municipality"), required=False)
+    municipality = forms.CharField(
+        label=_("Municipality"),
+        required=False,
+        widget=PickerInput("place", country_field="country", subdivision_field="subdivision"),
+    )
     status = forms.ChoiceField(
         label=_("Record status"),
         required=False,
@@ -76,9 +82,7 @@ class PersonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
-    birth_date = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
     birth_date_precision = forms.ChoiceField(label=_("Precision"), choices=DatePrecision.choices, initial="day")
     age = forms.IntegerField(
         label=_("Stated or apparent age"),
@@ -183,9 +187,23 @@ class RegistrationExtrasForm(forms.Form):
     document_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
     country = forms.ChoiceField(label=_("Country where the person is"), required=False, choices=())
     subdivision = forms.CharField(
-        label=_("State or department"), required=False, help_text=_("e.g. MX-GRO or Guerrero")
+        label=_("State or department"),
+        required=False,
+        help_text=SUBDIVISION_HELP,
+        widget=PickerInput("subdivision", country_field="country", fill={"country": "id_country"}),
     )
-    municipality = forms.CharField(label=_("Municipality"), max_length=120, required=False)
+    municipality = forms.CharField(
+        label=_("Municipality"),
+        max_length=120,
+        required=False,
+        help_text=PLACE_HELP,
+        widget=PickerInput(
+            "place",
+            country_field="country",
+            subdivision_field="subdivision",
+            fill={"country": "id_country", "subdivision": "id_subdivision"},
+        ),
+    )
     consent_method = forms.ChoiceField(
         label=_("How consent was given"),
         choices=[(c, label) for c, label in ConsentMethod.choices if c != "imported"],
@@ -207,7 +225,7 @@ class RegistrationExtrasForm(forms.Form):
             self.add_error("document_type", _("Say which document this number belongs to."))
         sub = (data.get("subdivision") or "").strip()
         if sub:
-            code = vocabulary.subdivision_code(sub, data.get("country") or "")
+            code = vocabulary.subdivision_code(sub, data.get("country") or "") or subdivision_code(sub)
             if code is None:
                 self.add_error("subdivision", _("Unknown state or department."))
             else:
@@ -235,8 +253,29 @@ class LocationForm(forms.Form):
         label=_("Precision (metres)"), required=False, min_value=0, help_text=_("e.g. 10 for GPS, 5000 for a town")
     )
     country = forms.ChoiceField(label=_("Country"), required=False, choices=())
-    subdivision = forms.CharField(label=_("State or department"), required=False)
-    municipality = forms.CharField(label=_("Municipality"), max_length=120, required=False)
+    subdivision = forms.CharField(
+        label=_("State or department"),
+        required=False,
+        widget=PickerInput("subdivision", country_field="country", fill={"country": "id_country"}),
+    )
+    municipality = forms.CharField(
+        label=_("Municipality"),
+        max_length=120,
+        required=False,
+        help_text=PLACE_HELP,
+        widget=PickerInput(
+            "place",
+            country_field="country",
+            subdivision_field="subdivision",
+            fill={
+                "country": "id_country",
+                "subdivision": "id_subdivision",
+                "lat": "id_latitude",
+                "lon": "id_longitude",
+                "precision": "id_precision_m",
+            },
+        ),
+    )
     source = forms.ChoiceField(
         label=_("Source"),
         choices=[("staff", _("Staff")), ("field_visit", _("Field visit")), ("phone_call", _("Phone call"))],
@@ -252,7 +291,7 @@ class LocationForm(forms.Form):
             self.add_error("longitude", _("Give latitude and longitude together."))
         sub = (data.get("subdivision") or "").strip()
         if sub:
-            code = vocabulary.subdivision_code(sub, data.get("country") or "")
+            code = vocabulary.subdivision_code(sub, data.get("country") or "") or subdivision_code(sub)
             if code is None or not is_subdivision_code(code):
                 self.add_error("subdivision", _("Unknown state or department."))
             else:
@@ -284,9 +323,7 @@ class DocumentForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Document"), choices=DocumentType.choices)
     number = forms.CharField(label=_("Number"), max_length=60)
     issuing_country = forms.ChoiceField(label=_("Issuing country"), required=False, choices=())
-    expiry_date = forms.DateField(
-        label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.accounts.codes import ConsentPurpose, RecordStatus
 from amparo.accounts.models import Organization
@@ -382,7 +383,7 @@ class ImportJob(models.Model):
         MAPPING = "mapping", _("Waiting for the column mapping")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("import status", "Done")  # "la importación": terminada
         FAILED = "failed", _("Failed")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")

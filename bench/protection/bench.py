@@ -1,7 +1,7 @@
 """Protection benchmarks (issue 7).
 
-1. `nearest_services("shelter", lat, lon, 3)` — what the SHELTER keyword and the referral proposals
-   call — over 20,000 services spread over Mexico and Central America: p50/p95 latency for 500
+1. `nearest_services("shelter", lat, lon, 3)` — what the SHELTER keyword calls — and
+   `choice.choose_provider(person, step)` — what the referral proposals call (issue 14) — over 20,000 services spread over Mexico and Central America: p50/p95 latency for 500
    random points, against (a) the reference, an exact lookup of one service by primary key, and
    (b) the naive way, a geodesic distance to every shelter.
 2. A provider's referral inbox (first page of 50, scoped by the access policy) among 100,000
@@ -129,6 +129,23 @@ def child(args):
         found.sort(key=lambda f: f[0])
         return found[:3]
 
+    # Provider choice for a pathway step (issue 14): the same shelters, by place, purpose,
+    # capacity and language, with eligibility and reasons (a person at each random point).
+    from amparo.protection.choice import choose_provider
+    from amparo.protection.models import PathwayStep
+
+    step = (
+        PathwayStep.objects.select_related("pathway")
+        .filter(pathway__country="MX", pathway__subdivision="", service_kind="shelter")
+        .first()
+    )
+
+    def choose(p):
+        person = Person(given_names="Bench", latitude=p[0], longitude=p[1], country="MX", languages=["fr"])
+        return choose_provider(person, step)
+
+    choose(points[0])  # warm up
+    chosen = timed(choose, points)
     brute = timed(naive, points[: max(20, args.queries // 10)])
     # Same answers, both ways (the ring search is exact, not approximate).
     for p in points[:20]:
@@ -146,6 +163,10 @@ def child(args):
     print(
         f"  nearest_services(shelter, 3)          p50 {nearest[0]:7.2f} ms  p95 {nearest[1]:7.2f} ms"
         f"  ({nearest[1] / reference[1]:.1f}x reference p95)"
+    )
+    print(
+        f"  choose_provider(person, shelter step)  p50 {chosen[0]:7.2f} ms  p95 {chosen[1]:7.2f} ms"
+        f"  ({chosen[1] / reference[1]:.1f}x reference p95)"
     )
     print(f"  naive geodesic to every shelter       p50 {brute[0]:7.2f} ms  p95 {brute[1]:7.2f} ms")
     print(

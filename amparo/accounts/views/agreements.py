@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import policy, services
 from amparo.accounts.codes import AuditAction, OrganizationKind
 from amparo.accounts.models import AuditEvent, DataSharingAgreement, Organization, SharingPurpose
-from amparo.core.forms import Form
+from amparo.core.forms import DateTimeInput, Form
 
 
 class RecipientField(forms.ModelChoiceField):
@@ -41,9 +41,7 @@ class AgreementForm(Form):
     area_subdivisions = forms.CharField(
         required=False, label=gettext_lazy("Subdivisions (ISO 3166-2 codes, comma-separated)")
     )
-    valid_until = forms.DateTimeField(
-        required=False, label=gettext_lazy("Valid until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    valid_until = forms.DateTimeField(required=False, label=gettext_lazy("Valid until"), widget=DateTimeInput())
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Note"))
     protection_purpose = forms.CharField(
         required=False,
@@ -183,8 +181,16 @@ def audit_log(request):
             "action": action,
             "actor": actor,
             "object_type": object_type,
+            "record_types": _record_types(),
         },
     )
+
+
+def _record_types() -> list[tuple[str, str]]:
+    """The kinds of record the audit log names, as words (the filter posts "registry.person")."""
+    from amparo.core.labels import record_types, sort_key
+
+    return sorted(record_types().items(), key=lambda pair: sort_key(pair[1]))
 
 
 def organization_detail(request, slug: str):

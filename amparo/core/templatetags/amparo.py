@@ -8,6 +8,8 @@
 - `{{ code|label:"crises.Need" }}`: a choice code as its label (choices named "app.ClassName");
   `{{ codes|labels:"crises.Need" }}` for a list, joined with commas.
 - `{{ entry.actor_label|actor }}`: who did it, the system's actors in words ("Demo data").
+- `{{ event.object_type|record_type }}` ("registry.person" → "persona"), `{{ event.summary|summary }}`
+  (a recorded summary with its codes read as words).
 - `{{ n|cell:principal }}`: a count as the viewer may read it (1 to 4 as "<5" for roles that see
   counts only; accounts/disclosure.py).
 """
@@ -62,6 +64,16 @@ def labels(codes, choices: str) -> str:
 @register.filter
 def actor(value) -> str:
     return _labels.actor(value)
+
+
+@register.filter
+def record_type(value) -> str:
+    return _labels.record_type(value)
+
+
+@register.filter
+def summary(value) -> str:
+    return _labels.summary(value)
 
 
 @register.filter

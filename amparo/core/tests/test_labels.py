@@ -70,3 +70,17 @@ def test_a_crisis_severity_agrees_with_its_noun_in_spanish():
 
     with translation.override("es"):
         assert str(Severity.UNKNOWN.label) == "Desconocida"
+
+
+def test_the_audit_log_reads_record_types_and_summaries_as_words():
+    with translation.override("es"):
+        assert render("{{ t|record_type }}", t="registry.person") == "Persona"
+        assert render("{{ t|record_type }}", t="crises.welfarestatus") == "Situación"
+        assert labels.summary("welfare contacted → needs_assistance (field_visit)") == (
+            "Situación: Contactado → Necesita asistencia (Visita de campo)"
+        )
+        assert labels.summary("step assessment → case_plan") == "Etapa del caso: Evaluación → Plan de caso"
+        assert labels.summary("closed: person_left") == "Caso cerrado: La persona se fue"
+        assert labels.summary("sent for review") == "sent for review"  # no code in it: as recorded
+    with translation.override("pt"):
+        assert labels.summary("consent referrals: yes").startswith("Consentimento: ")

@@ -21,7 +21,7 @@ FILES = Path(__file__).parent / "cap"
 
 
 def load(name: str):
-    return cap.load_bytes((FILES / name).read_bytes())
+    return cap.load_bytes((FILES / name).read_bytes()).alerts
 
 
 def run(*args) -> str:
@@ -201,7 +201,8 @@ def test_not_a_cap_document_is_rejected():
 
 
 @pytest.fixture
-def served_files():
+def served_files(settings):
+    settings.CAP_ALLOW_PRIVATE_ADDRESSES = True  # the test server listens on 127.0.0.1
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(FILES))
     handler.log_message = lambda *a, **k: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -218,6 +219,7 @@ def test_import_from_a_url_and_from_a_feed_that_links(people, served_files):
     assert crisis.cap_alerts.get().source_url.endswith("/rss_linking.xml")
 
 
-def test_unreachable_url_is_a_clear_error(db):
+def test_unreachable_url_is_a_clear_error(db, settings):
+    settings.CAP_ALLOW_PRIVATE_ADDRESSES = True
     with pytest.raises(CommandError, match="could not be read"):
         run("http://127.0.0.1:9/nothing.xml")

@@ -157,7 +157,7 @@ def test_the_preview_shows_audience_channels_languages_and_the_text_they_will_re
     )
     client.force_login(officer)
     html = client.get(f"/messaging/broadcasts/{broadcast.pk}/").content.decode()
-    assert "nationality GT" in html or "nacionalidad GT" in html
+    assert "nationality Guatemala" in html or "nacionalidad Guatemala" in html  # the country's name, not GT
     assert '<strong id="reachable">2</strong>' in html
     assert '<dd id="preview-channels">SMS: 2</dd>' in html
     assert 'id="no-consent">1<' in html and 'id="no-contact">1<' in html

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('protection', '0002_screening_sections_skip_logic_drafts'),
+        ('protection', '0003_directory'),
     ]
 
     operations = [

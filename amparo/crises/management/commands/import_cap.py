@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from amparo.crises import cap
-from amparo.crises.cap_import import import_alerts
+from amparo.crises.cap_import import import_batch
 from amparo.crises.management.commands._actor import actor_for, add_as_argument
 
 
@@ -24,23 +24,23 @@ class Command(BaseCommand):
         actor = actor_for(options, "import-cap")
         try:
             if source.startswith(("http://", "https://")):
-                messages, url = cap.load_url(source), source
+                batch, url = cap.load_url(source), source
             else:
                 path = Path(source)
                 if not path.is_file():
                     raise CommandError(f"{source}: no such file")
-                messages, url = cap.load_bytes(path.read_bytes()), ""
+                batch, url = cap.load_bytes(path.read_bytes()), ""
         except cap.InvalidCapAlert as exc:
             raise CommandError(f"rejected {source}: {exc}") from None
-        if not messages:
+        if not batch.alerts and not batch.rejected:
             raise CommandError(f"rejected {source}: no CAP alert found in it")
-        outcomes = import_alerts(actor=actor, messages=messages, source_url=url)
+        outcomes = import_batch(actor=actor, batch=batch, source_url=url)
         rejected = []
         for outcome in outcomes:
             if outcome.action == "rejected":
                 rejected.append(outcome)
                 if len(outcomes) > 1:
-                    self.stderr.write(f"rejected {','.join(outcome.key)}: {outcome.message}")
+                    self.stderr.write(f"rejected {','.join(outcome.key).strip(',') or 'entry'}: {outcome.message}")
             elif outcome.action == "ignored":
                 self.stdout.write(f"ignored {','.join(outcome.key)}: {outcome.message}")
             else:

@@ -27,6 +27,15 @@
     return map;
   }
 
+  // A tooltip's content as text: Leaflet reads a string as HTML, and area labels come from CAP
+  // feeds and GeoJSON files written by others ("<img src=x onerror=…>" must show as written).
+  function textContent(value) {
+    const span = document.createElement("span");
+    span.className = "area-label";
+    span.textContent = value == null ? "" : String(value);
+    return span;
+  }
+
   const AREA_STYLE = { color: "#b3261e", weight: 2, fillOpacity: 0.12 };
   const OLD_STYLE = { color: "#5a6470", weight: 1.5, dashArray: "4 4", fillOpacity: 0.05 };
 
@@ -40,10 +49,10 @@
           if (f.geometry.type === "Point") {
             const [lon, lat] = f.geometry.coordinates;
             L.circle([lat, lon], Object.assign({ radius: f.properties.radius_km * 1000 }, style))
-              .bindTooltip(f.properties.label || "")
+              .bindTooltip(textContent(f.properties.label))
               .addTo(group);
           } else {
-            L.geoJSON(f, { style: style }).bindTooltip(f.properties.label || "").addTo(group);
+            L.geoJSON(f, { style: style }).bindTooltip(textContent(f.properties.label)).addTo(group);
           }
         });
         if (group.getLayers().length) map.fitBounds(group.getBounds().pad(0.2));
@@ -88,15 +97,25 @@
       }
     }
 
+    // The preview counts what saving would: the drawn shapes, the subdivisions typed beside them,
+    // and the exercise box (the server counts with the function the saved crisis reports).
+    const subdivisionsField = form.querySelector("input[name=subdivisions]");
+    const exerciseBox = form.querySelector("input[name=is_exercise]");
+    if (subdivisionsField) subdivisionsField.addEventListener("change", preview);
+    if (exerciseBox) exerciseBox.addEventListener("change", preview);
+
     function preview() {
       if (!output) return;
-      if (!shapes.length) {
+      const typed = subdivisionsField ? subdivisionsField.value.trim() : "";
+      if (!shapes.length && !typed) {
         output.textContent = "";
         delete output.dataset.count;
         return;
       }
       const body = new FormData();
       body.append("areas_json", field.value);
+      body.append("subdivisions", typed);
+      if (exerciseBox && exerciseBox.checked) body.append("is_exercise", "1");
       body.append("csrfmiddlewaretoken", form.querySelector("input[name=csrfmiddlewaretoken]").value);
       fetch(el.dataset.previewUrl, { method: "POST", body: body, credentials: "same-origin" })
         .then((r) => r.json())

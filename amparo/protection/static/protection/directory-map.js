@@ -56,6 +56,8 @@ document.addEventListener("DOMContentLoaded", () => {
     near.addEventListener("click", () => {
       navigator.geolocation.getCurrentPosition((pos) => {
         const form = document.getElementById("directory-search");
+        const place = form.querySelector("[name=place]");
+        if (place) place.value = ""; // the position is the phone's now, not the town's
         form.querySelector("[name=lat]").value = pos.coords.latitude.toFixed(5);
         form.querySelector("[name=lon]").value = pos.coords.longitude.toFixed(5);
         form.submit();
