@@ -275,7 +275,7 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     actor_label = models.CharField(max_length=150)
-    kind = models.CharField(max_length=16)
+    kind = models.CharField(max_length=24)
     from_value = models.CharField(max_length=200, blank=True)
     to_value = models.CharField(max_length=200, blank=True)
     note = models.CharField(max_length=300, blank=True)

@@ -196,3 +196,23 @@ def test_a_screening_is_needed_for_nothing_here_but_protection_rules_apply(worke
     act = services.add_action(actor=worker, case=case, description="Meals")
     with pytest.raises(protection.ProtectionError, match="another organization"):
         services.refer_from_action(actor=worker, action=act, service=own_service)
+
+
+def test_an_existing_referral_of_the_person_links_to_an_action(worker, case, action, bed, make_person, ngo):
+    from amparo.protection.services import create_referral
+
+    own = create_referral(actor=worker, person=case.person, to_organization=bed.provider, service_kind="shelter")
+    services.link_referral(actor=worker, action=action, referral=own)
+    assert PlanAction.objects.get(pk=action.pk).referral == own
+    someone_else = make_person(ngo, given_names="Otra")
+    theirs = create_referral(actor=worker, person=someone_else, to_organization=bed.provider, service_kind="food")
+    with pytest.raises(services.CaseError, match="not one of"):
+        services.link_referral(actor=worker, action=action, referral=theirs)
+    with pytest.raises(services.CaseError, match="not one of"):
+        services.add_action(actor=worker, case=case, description="Meals", referral=theirs)
+
+
+def test_the_caseload_shows_a_profile_change(client, worker, case, person):
+    protection.screen_person(actor=worker, person=person, answers={"kidnapped_in_transit": "yes"})
+    client.force_login(worker)
+    assert "profiles changed" in client.get(reverse("cases:caseload")).content.decode()
