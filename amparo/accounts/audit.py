@@ -75,8 +75,11 @@ def record(
     )
 
 
-def record_many(actor, action: str, model: type[models.Model], ids, *, summary: str = "", request=None, **extra):
-    """One event for a bulk read, a list or a search (the ids in `extra`, capped, with the count)."""
+def record_many(
+    actor, action: str, model: type[models.Model], ids, *, summary: str = "", request=None, count=None, **extra
+):
+    """One event for a bulk read, a list or a search (the ids in `extra`, capped, with the count:
+    `count`, when the caller passes only the first ids, else how many ids were given)."""
     ids = list(ids)
     return record(
         actor,
@@ -84,7 +87,7 @@ def record_many(actor, action: str, model: type[models.Model], ids, *, summary: 
         object_type=model._meta.label_lower,
         summary=summary,
         request=request,
-        count=len(ids),
+        count=len(ids) if count is None else count,
         ids=[str(i) for i in ids[:1000]],
         **extra,
     )

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +30,7 @@ from amparo.crises.access import (
 )
 from amparo.crises.cap_import import import_batch
 from amparo.crises.codes import ACCOUNTED_FOR, AreaKind, Need, WelfareCode, WelfareSource
-from amparo.crises.export import write_affected_csv, write_counts_csv
+from amparo.crises.export import stream_affected_csv, write_counts_csv
 from amparo.crises.forms import AlertLevelForm, AreasForm, CapImportForm, CrisisForm, WelfareForm
 from amparo.crises.models import CapFeed, Crisis, WelfareStatus
 from amparo.crises.services import (
@@ -338,9 +338,9 @@ def affected_export(request, pk: int):
     crisis = _crisis(request, pk)
     if not policy.principal_for(request.user).sees_names:
         raise PermissionDenied
-    stream = io.StringIO()
-    write_affected_csv(actor=request.user, crisis=crisis, stream=stream, params=request.GET, request=request)
-    response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
+    # Streamed: the rows are read while they are sent (audited before the first one).
+    pieces = stream_affected_csv(actor=request.user, crisis=crisis, params=request.GET, request=request)
+    response = StreamingHttpResponse(pieces, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="crisis-{crisis.pk}-affected.csv"'
     return response
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
 from django.utils.translation import get_language
@@ -26,7 +26,7 @@ from amparo.core.files import open_private, private_folder
 from amparo.registry import forms, services
 from amparo.registry.access import can_change, can_enter_sensitive, can_see_position, can_see_sensitive
 from amparo.registry.columns import column_for_header
-from amparo.registry.exporting import export_people
+from amparo.registry.exporting import export_people, stream_people_csv
 from amparo.registry.importing.files import UnreadableFile, open_table
 from amparo.registry.models import ContactPoint, Household, ImportJob, Person
 from amparo.registry.queries import Page, PersonFilters, search_people
@@ -103,20 +103,16 @@ def person_export(request, fmt: str):
     filters = _filters(forms.SearchForm(request.GET or None))
     people = search_people(request.user, filters)
     people = Person.objects.filter(pk__in=people.values("pk"))  # one row per person, whatever matched
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8"
-        if fmt == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="people.{fmt}"'
     if fmt == "csv":
-        import io
-
-        buffer = io.StringIO()
-        export_people(actor=request.user, queryset=people, output=buffer, fmt="csv", request=request)
-        response.write("\ufeff" + buffer.getvalue())
+        # Streamed: the rows are read while they are sent (audited before the first one).
+        response = StreamingHttpResponse(
+            stream_people_csv(actor=request.user, queryset=people, request=request),
+            content_type="text/csv; charset=utf-8",
+        )
     else:
+        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         export_people(actor=request.user, queryset=people, output=response, fmt="xlsx", request=request)
+    response["Content-Disposition"] = f'attachment; filename="people.{fmt}"'
     return response
 
 

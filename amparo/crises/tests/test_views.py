@@ -73,7 +73,7 @@ def test_export_is_scoped_and_audited(client, scene):
     world, crisis, own, theirs = scene
     login(client, world["officer"])
     response = client.get(reverse("crises:affected_export", args=[crisis.pk]))
-    body = response.content.decode()
+    body = b"".join(response.streaming_content).decode()
     assert response["Content-Type"].startswith("text/csv") and "Propia" in body and "Ajena" not in body
     assert AuditEvent.objects.filter(action="export").exists()
 

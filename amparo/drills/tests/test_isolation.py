@@ -40,13 +40,17 @@ def test_inside_the_drill_a_participant_sees_only_the_drill(world, drill):
 
 @pytest.mark.django_db
 def test_a_real_crisis_never_counts_synthetic_people_and_a_drill_never_counts_real_ones(world, drill):
-    real = create_crisis(actor=SYSTEM, name="Real", kind="earthquake", areas=AROUND_ACAPULCO, organization=world["consulate"])
+    real = create_crisis(
+        actor=SYSTEM, name="Real", kind="earthquake", areas=AROUND_ACAPULCO, organization=world["consulate"]
+    )
     affected = set(WelfareStatus.objects.filter(crisis=real).values_list("person_id", flat=True))
     assert affected == {world["real"].pk}
     services.start(actor=world["facilitator"], drill=drill)
     services.tick(drill)
     drill.refresh_from_db()
-    in_drill = set(WelfareStatus.objects.filter(crisis=drill.crisis).values_list("person__registering_organization", flat=True))
+    in_drill = set(
+        WelfareStatus.objects.filter(crisis=drill.crisis).values_list("person__registering_organization", flat=True)
+    )
     assert in_drill == {drill.exercise_organization_id}
 
 
@@ -71,7 +75,9 @@ def test_the_drill_crisis_is_not_in_real_crisis_lists(world, drill):
 def test_a_real_broadcast_never_reaches_a_synthetic_person_even_from_the_system(world, drill):
     template = Template.objects.filter(organization__isnull=True, purpose="checkin").first()
     Channel.objects.create(organization=world["consulate"], name="SMS", kind="sms", provider="console")
-    broadcast = messaging.create_broadcast(actor=SYSTEM, organization=world["consulate"], title="Real", template=template)
+    broadcast = messaging.create_broadcast(
+        actor=SYSTEM, organization=world["consulate"], title="Real", template=template
+    )
     messaging.confirm_broadcast(actor=SYSTEM, broadcast=broadcast)
     assert not Message.objects.filter(person__registering_organization=drill.exercise_organization).exists()
     assert Message.objects.filter(person=world["real"]).exists()
@@ -121,7 +127,7 @@ def test_synthetic_people_are_never_matched(world, drill, django_capture_on_comm
 @pytest.mark.django_db
 def test_exports_and_the_api_show_no_synthetic_people(client, world, drill):
     client.force_login(world["facilitator"])
-    export = client.get(reverse("registry:person_export", args=["csv"])).content.decode()
+    export = b"".join(client.get(reverse("registry:person_export", args=["csv"])).streaming_content).decode()
     assert "Real" in export and "DRILL-" not in export
     synthetic = Person.objects.filter(registering_organization=drill.exercise_organization).first()
     assert client.get(reverse("registry:person_detail", args=[synthetic.pk])).status_code == 404
