@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from amparo.crises import cap, geo
 from amparo.crises.models import Crisis
@@ -14,6 +15,7 @@ from amparo.crises.services import AreaSpec
 CIRCLE = [{"kind": "circle", "center_latitude": 16.2, "center_longitude": -98.8, "radius_km": 100}]
 
 
+@translation.override("en")
 def test_an_unknown_subdivision_code_is_refused_with_the_code_meant():
     with pytest.raises(
         geo.InvalidArea, match=re.escape("GT-GU is not a subdivision code; did you mean GT-01 (Guatemala)?")
