@@ -38,18 +38,20 @@ TRACING_STATES = (
 CAP_MESSAGE_TYPES = ("Alert", "Update", "Cancel", "Ack")
 # Codes that are also Spanish words a page may rightly use ("supervisor" is the role's own word).
 SPANISH_WORDS = {"supervisor", "open"}
-APPS = ("accounts", "registry", "crises", "messaging", "protection", "cases", "matching", "portal", "drills")
+APPS = ("accounts", "registry", "crises", "messaging", "protection", "cases", "matching", "portal", "drills", "tracing")
 
 PAGES = (
     "/home/", "/registry/people/", "/crises/", "/messaging/", "/messaging/inbox/", "/messaging/templates/",
     "/protection/screenings/", "/protection/referrals/", "/protection/services/", "/cases/", "/drills/",
     "/matching/review/", "/accounts/audit/", "/accounts/agreements/", "/p/staff/", "/p/staff/registrations/",
+    "/tracing/",
 )  # fmt: skip
 # Records the lists link to: the first few of each kind are opened too.
 DETAILS = (
     r"/registry/people/\d+/", r"/crises/\d+/", r"/crises/\d+/affected/", r"/crises/\d+/welfare/\d+/",
     r"/messaging/broadcasts/\d+/", r"/messaging/inbox/\d+/", r"/protection/screenings/\d+/",
     r"/protection/referrals/\d+/", r"/cases/\d+/", r"/drills/\d+/", r"/drills/\d+/report/", r"/matching/pairs/\d+/",
+    r"/tracing/\d+/",
 )  # fmt: skip
 PER_KIND = 2
 
@@ -192,6 +194,10 @@ def test_the_portal_shows_no_internal_code(demo):
             pages[url] = response.content.decode()
     assert pages
     assert raw_codes(pages, set()) == []
+
+
+def test_the_tracing_states_are_the_domains_list():
+    assert set(TRACING_STATES) == _values("tracing.TracingState")
 
 
 def test_the_check_catches_what_it_looks_for():
