@@ -101,7 +101,7 @@ class AreasForm(forms.Form):
         # Names or ISO 3166-2 codes (the picker posts codes): the area is stored as codes.
         codes, unknown = subdivision_codes(data.get("subdivisions") or "")
         if unknown:
-            self.add_error("subdivisions", UNKNOWN_SUBDIVISIONS % {"names": ", ".join(f"“{u}”" for u in unknown)})
+            self.add_error("subdivisions", _unknown_subdivisions(unknown))
         elif codes:
             spec = AreaSpec(
                 kind=AreaKind.ADMINISTRATIVE,
@@ -261,3 +261,18 @@ class AlertLevelForm(forms.Form):
         if chosen is None:
             raise forms.ValidationError(gettext_lazy("Choose the consulate that sets this level."))
         return chosen
+
+
+def _unknown_subdivisions(unknown: list[str]) -> str:
+    """What the area's validation says of a code-shaped part ("GT-GU is not a subdivision code;
+    did you mean GT-01 (Guatemala)?"), else that no state or department has that name."""
+    messages, names = [], []
+    for part in unknown:
+        try:
+            AreaSpec(kind=AreaKind.ADMINISTRATIVE, subdivisions=[part]).validate()
+            names.append(part)
+        except geo.InvalidArea as exc:
+            messages.append(str(exc))
+    if names:
+        messages.append(str(UNKNOWN_SUBDIVISIONS % {"names": ", ".join(f"“{u}”" for u in names)}))
+    return " ".join(messages)

@@ -82,7 +82,7 @@ def _open(client, **fields):
     }
     response = client.post(reverse("crises:crisis_create"), data, follow=True)
     crisis = Crisis.objects.get(name="Sismo")
-    opened = re.search(r"(\d+) (people affected|personas afectadas)", response.content.decode())
+    opened = re.search(r"(\d+) (?:people|person) affected", response.content.decode())
     dashboard = client.get(reverse("crises:crisis_detail", args=[crisis.pk])).context["funnel"]["affected"]
     return int(opened.group(1)), dashboard
 
