@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from amparo.core import gazetteer
@@ -37,6 +37,13 @@ from amparo.registry.models import Person
 LANGUAGE_DETOUR_KM = 50.0
 LANGUAGE_DETOUR_RATIO = 1.5
 ASYLUM_ONLY = "international_protection"
+# What choice and the proposals read of a service and its provider (the rest stays in the database).
+SERVICE_FIELDS = (
+    "id", "provider_id", "kind", "name", "country", "subdivision", "municipality", "latitude", "longitude",
+    "min_age", "max_age", "sexes", "nationalities", "languages", "capacity_free", "capacity_total", "is_active",
+    "provider__id", "provider__name", "provider__slug", "provider__kind", "provider__is_demo",
+    "provider__served_nationality", "provider__is_active",
+)  # fmt: skip
 
 
 @dataclass
@@ -100,7 +107,7 @@ def _base_queryset(step: PathwayStep, person: Person):
         Service.objects.active()
         .filter(kind=step.service_kind, country=step.pathway.country)
         .select_related("provider")
-        .prefetch_related("profiles")
+        .only(*SERVICE_FIELDS)
     )
     if step.provider_id:
         qs = qs.filter(provider_id=step.provider_id)
@@ -130,15 +137,16 @@ def _fits(service: Service, person: Person, *, age, profiles, wishes_asylum: str
 
 def _within(qs, origin: Origin, keep, radius: float | None) -> list[tuple[float, Service]]:
     """The fitting services within `radius` km (None: anywhere), nearest first: an indexed box
-    query, then exact distances."""
+    query, exact distances, then eligibility (the served profiles are read for those only)."""
     ring = qs.filter(_box(origin.lat, origin.lon, radius)) if radius else qs
-    found = []
+    near = []
     for s in ring.filter(latitude__isnull=False, longitude__isnull=False):
-        if not keep(s):
-            continue
         d = distance_km(origin.lat, origin.lon, s.latitude, s.longitude)
         if radius is None or d <= radius:
-            found.append((d, s))
+            near.append((d, s))
+    if keep.needs_profiles and near:
+        prefetch_related_objects([s for _d, s in near], "profiles")
+    found = [(d, s) for d, s in near if keep(s)]
     found.sort(key=lambda pair: (pair[0], pair[1].pk))
     return found
 
@@ -174,6 +182,8 @@ def choose_provider(
 
     def keep(service: Service) -> bool:
         return _fits(service, person, age=age, profiles=profiles, wishes_asylum=wishes_asylum)
+
+    keep.needs_profiles = bool(profiles) or wishes_asylum == AsylumWish.NO
 
     languages = person_languages(person, screening)
     origin = person_origin(person)

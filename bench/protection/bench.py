@@ -146,6 +146,12 @@ def child(args):
 
     choose(points[0])  # warm up
     chosen = timed(choose, points)
+    if args.only_choice:  # quick: the two nearest-provider figures only
+        print(f"  services: {args.services} ({shelter_count} shelters)")
+        print(f"  reference  exact pk lookup             p50 {reference[0]:7.2f} ms  p95 {reference[1]:7.2f} ms")
+        print(f"  nearest_services(shelter, 3)          p50 {nearest[0]:7.2f} ms  p95 {nearest[1]:7.2f} ms")
+        print(f"  choose_provider(person, shelter step)  p50 {chosen[0]:7.2f} ms  p95 {chosen[1]:7.2f} ms")
+        return
     brute = timed(naive, points[: max(20, args.queries // 10)])
     # Same answers, both ways (the ring search is exact, not approximate).
     for p in points[:20]:
@@ -189,6 +195,7 @@ def run(label, env, args):
             str(args.referrals),
             "--queries",
             str(args.queries),
+            *(["--only-choice"] if args.only_choice else []),
         ],
         env=env,
         check=True,
@@ -202,6 +209,7 @@ def main():
     parser.add_argument("--referrals", type=int, default=100000)
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--child", action="store_true")
+    parser.add_argument("--only-choice", action="store_true", help="only nearest_services and choose_provider")
     args = parser.parse_args()
     if args.child:
         sys.path.insert(0, str(ROOT))
