@@ -140,3 +140,50 @@ class Merge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_id} → {self.survivor_id}"
+
+
+class BatchRun(models.Model):
+    """One registry-wide batch dedupe split by blocking key across task workers (matching.sharded):
+    a shard task per slice of the keys writes its likely pairs (BatchPair), the last one to finish
+    enqueues the task that builds the clusters. `max_person_id` fixes the people compared, so every
+    worker, on any machine, reads the same records."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    shards = models.PositiveIntegerField()
+    shards_done = models.JSONField(default=list, help_text=_("the shard numbers whose pairs are written"))
+    threshold = models.FloatField()
+    max_person_id = models.BigIntegerField()
+    people = models.PositiveIntegerField(default=0)
+    clusters = models.JSONField(default=list, blank=True, help_text=_("person ids of each cluster of two or more"))
+    created_by_label = models.CharField(max_length=150)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"batch run {self.pk} ({self.status}, {len(self.shards_done)}/{self.shards} shards)"
+
+
+class BatchPair(models.Model):
+    """A likely pair found by one shard of a batch run (person_a < person_b; the same pair may be
+    found by two shards when the two people share keys in both)."""
+
+    run = models.ForeignKey(BatchRun, on_delete=models.CASCADE, related_name="pairs")
+    shard = models.PositiveIntegerField()
+    person_a = models.BigIntegerField()
+    person_b = models.BigIntegerField()
+    probability = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "shard"], name="matching_batchpair_shard_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person_a} ~ {self.person_b} ({self.probability:.2f})"

@@ -232,13 +232,16 @@ FROM registry_person p WHERE p.registering_organization_id = {org} ORDER BY p.id
 """
 
 
+def _copy_out(cursor, statement: str, out) -> None:
+    with cursor.copy(statement) as copy:
+        for data in copy:
+            out.write(data)
+
+
 def reference(sql: str, path: Path) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor, open(path, "wb") as out:
-            copy = cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV HEADER")
-            with copy:
-                for data in copy:
-                    out.write(data)
+            _copy_out(cursor.cursor, f"COPY ({sql}) TO STDOUT WITH CSV HEADER", out)
     else:
         with connection.cursor() as cursor, open(path, "w", newline="", encoding="utf-8") as out:
             cursor.execute(sql)

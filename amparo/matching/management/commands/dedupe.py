@@ -30,6 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="as_user", help="act as this user (sees only what they may see)")
         parser.add_argument("--org", help="only people registered by this organization (slug)")
         parser.add_argument("--merge-automatic", action="store_true", help="merge pairs above the automatic threshold")
+        parser.add_argument(
+            "--shards",
+            type=int,
+            help="split the registry's dedupe by blocking key into this many tasks for the workers "
+            "(amparo db_worker, on any machine); the clusters are stored on the run",
+        )
 
     def handle(self, *args, **options):
         threshold = options["threshold"] if options["threshold"] is not None else review_threshold()
@@ -37,7 +43,22 @@ class Command(BaseCommand):
             if not options["output"]:
                 raise CommandError("--input needs --output FILE.csv")
             return self._file(options["input"], options["output"], threshold, options)
+        if options["shards"]:
+            return self._sharded(threshold, options)
         return self._registry(threshold, options)
+
+    # --- the registry, split across task workers ---
+    def _sharded(self, threshold: float, options) -> None:
+        from amparo.matching import sharded
+
+        if options["as_user"] or options["org"] or options["merge_automatic"] or options["estimate"]:
+            raise CommandError("--shards runs over the whole registry as the system, with the shipped weights")
+        self.stdout.write(f"refreshed the keys of {services.refresh_stale()} people")
+        try:
+            run = sharded.start(shards=options["shards"], threshold=threshold, actor_label="cli:dedupe")
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"batch run {run.pk}: {run.shards} shard tasks enqueued for the workers")
 
     # --- a file before import ---
     def _file(self, path: str, output: str, threshold: float, options) -> None:
