@@ -4,6 +4,7 @@ upload/URL, welfare updates and consular alert levels. Errors say what and where
 from __future__ import annotations
 
 import json
+import re
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -263,11 +264,17 @@ class AlertLevelForm(forms.Form):
         return chosen
 
 
+CODE_SHAPED = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
+
+
 def _unknown_subdivisions(unknown: list[str]) -> str:
     """What the area's validation says of a code-shaped part ("GT-GU is not a subdivision code;
     did you mean GT-01 (Guatemala)?"), else that no state or department has that name."""
     messages, names = [], []
     for part in unknown:
+        if not CODE_SHAPED.match(part.strip()):
+            names.append(part)  # "Narnia": a name, not a mistyped code
+            continue
         try:
             AreaSpec(kind=AreaKind.ADMINISTRATIVE, subdivisions=[part]).validate()
             names.append(part)

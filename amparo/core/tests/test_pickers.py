@@ -127,7 +127,9 @@ def test_case_transfer_picks_a_colleague_by_name(client, make_org, make_user, ma
     org = make_org("ngo")
     worker = make_user(org, "case_worker", username="worker", first_name="Sofía")
     other = make_user(org, "case_worker", username="other-worker", first_name="Tomás")
-    case = services.open_case(actor=worker, person=make_person(org), organization=org, case_worker=worker)
+    case = services.open_case(
+        actor=worker, person=make_person(org), consent_method="verbal", organization=org, case_worker=worker
+    )
     client.force_login(worker)
     page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
     assert 'data-picker="user"' in page and 'data-picker-organization="id_to_organization"' in page

@@ -6,6 +6,7 @@ demo providers are flagged as demo."""
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -19,6 +20,12 @@ from amparo.protection.models import CountryDirectory, DirectoryReview, Profile,
 pytestmark = pytest.mark.django_db
 
 OTHER_LANGUAGES = ("es", "fr", "ht", "pt")
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """The pages' assertions read the English wording; Spanish is the default language."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.mark.parametrize("country", REGION)
