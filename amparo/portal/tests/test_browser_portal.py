@@ -87,7 +87,7 @@ def test_register_with_the_consulate_in_french(browser, live_server, world, sms,
     page.wait_for_selector("text=Saisissez le code")
     page.fill("input[name=code]", sms.last_code("+529627654321"))
     weights.append(phone.weigh_next(lambda: page.click("button:has-text('Continuer')")))
-    page.wait_for_selector("text=Vous êtes inscrit")
+    page.wait_for_selector("text=Votre inscription est faite")
     page.screenshot(path=str(output_dir / "registered-fr.png"), full_page=True)
     assert phone.errors == [] and max(weights) <= BUDGET, weights
     phone.close()
