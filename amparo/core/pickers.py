@@ -168,6 +168,43 @@ def subdivision_code(text: str, country: str = "") -> str | None:
     return exact[0]["value"] if len(exact) == 1 else None
 
 
+COUNTRIES_HELP = gettext_lazy("Country names separated by commas, e.g. México, Guatemala (ISO codes work too).")
+UNKNOWN_COUNTRIES = gettext_lazy("No country is called %(names)s.")
+
+
+def country_codes(text: str) -> tuple[list[str], list[str]]:
+    """ "México, GT" → (["MX", "GT"], []): ISO 3166-1 codes or country names in any of the five
+    languages (accents and case ignored), and the parts that name no country."""
+    codes, unknown = [], []
+    for part in [p.strip() for p in (text or "").replace(";", ",").split(",") if p.strip()]:
+        code = country_code(part)
+        (codes if code else unknown).append(code or part)
+    return list(dict.fromkeys(codes)), unknown
+
+
+def country_code(text: str) -> str | None:
+    raw = (text or "").strip()
+    if len(raw) == 2 and pycountry.countries.get(alpha_2=raw.upper()) is not None:
+        return raw.upper()
+    return _countries_by_name().get(gazetteer.fold(raw))
+
+
+_COUNTRY_NAMES: dict[str, str] = {}
+
+
+def _countries_by_name() -> dict[str, str]:
+    """Folded name → code, from CLDR's names in the five languages and ISO's English ones."""
+    if not _COUNTRY_NAMES:
+        from django.conf import settings
+
+        for country in pycountry.countries:
+            names = {country.name, getattr(country, "common_name", country.name)}
+            names |= {labels.country_name(country.alpha_2, lang) for lang, _name in settings.LANGUAGES}
+            for name in names:
+                _COUNTRY_NAMES.setdefault(gazetteer.fold(name), country.alpha_2)
+    return _COUNTRY_NAMES
+
+
 # --- Queries the endpoints answer -----------------------------------------------------------
 
 

@@ -11,8 +11,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from amparo.core.forms import DateTimeInput
-from amparo.core.labels import subdivision_name
-from amparo.core.pickers import SUBDIVISIONS_HELP, UNKNOWN_SUBDIVISIONS, PickerInput, subdivision_codes
+from amparo.core.labels import country_name, subdivision_name
+from amparo.core.pickers import (
+    COUNTRIES_HELP,
+    SUBDIVISIONS_HELP,
+    UNKNOWN_COUNTRIES,
+    UNKNOWN_SUBDIVISIONS,
+    PickerInput,
+    country_codes,
+    subdivision_codes,
+)
 from amparo.crises import geo
 from amparo.crises.codes import AlertLevel, AreaKind, AreaSource, Need, WelfareCode, WelfareSource
 from amparo.crises.models import Crisis
@@ -25,7 +33,7 @@ class CrisisForm(forms.ModelForm):
     countries_text = forms.CharField(
         label=gettext_lazy("Countries"),
         required=False,
-        help_text=gettext_lazy("ISO 3166-1 alpha-2 codes separated by commas, e.g. MX, GT"),
+        help_text=COUNTRIES_HELP,
     )
 
     class Meta:
@@ -42,7 +50,7 @@ class CrisisForm(forms.ModelForm):
         crisis is never filed under a guessed one."""
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["countries_text"].initial = ", ".join(self.instance.countries)
+            self.fields["countries_text"].initial = ", ".join(country_name(c) for c in self.instance.countries)
         self.organizations = list(organizations)
         if len(self.organizations) > 1:
             self.fields["organization"] = forms.TypedChoiceField(
@@ -56,12 +64,9 @@ class CrisisForm(forms.ModelForm):
         return next((o for o in self.organizations if o.pk == chosen), None)
 
     def clean_countries_text(self) -> list[str]:
-        codes = [
-            c.strip().upper() for c in self.cleaned_data["countries_text"].replace(";", ",").split(",") if c.strip()
-        ]
-        bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
-        if bad:
-            raise forms.ValidationError(_("Not an ISO 3166-1 alpha-2 code: %(codes)s") % {"codes": ", ".join(bad)})
+        codes, unknown = country_codes(self.cleaned_data["countries_text"])
+        if unknown:
+            raise forms.ValidationError(UNKNOWN_COUNTRIES % {"names": ", ".join(f"“{u}”" for u in unknown)})
         return codes
 
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.accounts.policy import ScopedQuerySet
 from amparo.registry.models import Person
@@ -149,9 +150,9 @@ class BatchRun(models.Model):
     worker, on any machine, reads the same records."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        RUNNING = "running", pgettext_lazy("batch dedupe status", "Running")
+        DONE = "done", pgettext_lazy("batch dedupe status", "Done")
+        FAILED = "failed", pgettext_lazy("batch dedupe status", "Failed")
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     shards = models.PositiveIntegerField()

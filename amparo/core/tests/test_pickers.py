@@ -146,3 +146,19 @@ def test_subdivision_codes_reads_names_and_codes():
     assert pickers.subdivision_codes("Guerrero; MX-OAX, guerrero") == (["MX-GRO", "MX-OAX"], [])
     assert pickers.subdivision_codes("Narnia") == ([], ["Narnia"])
     assert pickers.subdivision_code("peten", "GT") == "GT-17"
+
+
+def test_a_crisis_names_its_countries_in_words(db):
+    from amparo.crises.forms import CrisisForm
+    from amparo.crises.models import Crisis
+
+    data = {"name": "Huracán", "kind": "tropical_cyclone", "severity": "severe", "phase": "response",
+            "started_at": "2026-10-01T08:00", "countries_text": "méxico, Guatemala, HN, Belice"}  # fmt: skip
+    form = CrisisForm(data)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["countries_text"] == ["MX", "GT", "HN", "BZ"]
+    bad = CrisisForm({**data, "countries_text": "México, Narnia"})
+    assert not bad.is_valid() and "Narnia" in str(bad.errors["countries_text"])
+    crisis = Crisis(pk=1, name="x", countries=["MX", "GT"])  # an existing crisis, being edited
+    with translation.override("fr"):
+        assert CrisisForm(instance=crisis).fields["countries_text"].initial == "Mexique, Guatemala"
