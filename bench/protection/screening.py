@@ -70,7 +70,7 @@ def main() -> None:
     from amparo.registry.models import Person
 
     if not get_user_model().objects.filter(username="consul-gt").exists():
-        call_command("demo-data", verbosity=0)
+        call_command("demo_data", verbosity=0)
     user = get_user_model().objects.get(username="consul-gt")
     person = next(
         p for p in Person.objects.filter(registering_organization__memberships__user=user) if access.can_screen(user, p)
