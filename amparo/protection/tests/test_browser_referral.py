@@ -1,18 +1,28 @@
 """In Chromium: a case worker screens a child travelling alone, confirms the suggested profile and
-sends the referral the pathway proposes to the child protection authority."""
+sends the referral the pathway proposes to the child protection authority, in English, French and
+Haitian Creole (issue 14). Every word the test looks for is read from the catalogs in the page's
+language, so the walk also proves the screens are in that language."""
 
 import pytest
+from django.utils import translation
 
 from amparo.accounts.codes import OrganizationKind, Role
-from amparo.protection.codes import ReferralStatus, ServiceKind
+from amparo.protection.codes import Priority, ReferralStatus, ServiceKind
 from amparo.protection.defaults import load_defaults
-from amparo.protection.models import Referral, Service
+from amparo.protection.models import Profile, Referral, Service
 from amparo.registry.models import Consent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_screen_confirm_and_send_the_proposed_referral(page, live_server, make_org, make_user, make_person, output_dir):
+@pytest.mark.parametrize("language", ["en", "fr", "ht"])
+def test_screen_confirm_and_send_the_proposed_referral(
+    language, page, live_server, make_org, make_user, make_person, output_dir
+):
+    def say(text, **values):
+        with translation.override(language):
+            return str(translation.gettext(text) % values if values else translation.gettext(text))
+
     load_defaults()
     ngo = make_org("ngo", kind=OrganizationKind.NGO, name="Red Sin Fronteras", country="MX")
     make_user(ngo, Role.CASE_WORKER, username="sofia", first_name="Sofía")
@@ -39,40 +49,43 @@ def test_screen_confirm_and_send_the_proposed_referral(page, live_server, make_o
     )
 
     page.goto(f"{live_server.url}/accounts/login/")
-    page.select_option("#language-select", "en")
-    page.wait_for_selector("#id_username")
+    page.select_option("#language-select", language)
+    page.wait_for_selector(f"html[lang={language}] #id_username")
     page.fill("#id_username", "sofia")
     page.fill("#id_password", "correct horse battery")
     page.click("button[type=submit]")
-    page.wait_for_selector("text=Welcome, Sofía")
+    page.get_by_text(say("Welcome, %(name)s", name="Sofía")).wait_for()
 
     page.goto(f"{live_server.url}/protection/screenings/?q=Kevin")
     page.click(f"a[href='/protection/people/{child.pk}/screen/']")
-    page.wait_for_selector("text=Screening: Kevin Mejía")
+    page.get_by_text(say("Screening: %(name)s", name="Kevin Mejía")).wait_for()
     page.fill("#id_q_age", "15")
     page.check("input[name=q_without_guardian][value=yes]")
     page.check("input[name=q_fears_return][value=prefers_not]")
-    page.screenshot(path=str(output_dir / "screening-form.png"), full_page=True)
-    page.click("text=Save screening")
+    page.screenshot(path=str(output_dir / f"screening-form-{language}.png"), full_page=True)
+    page.get_by_role("button", name=say("Save screening")).click()
 
     suggestion = page.locator("li.suggestion[data-profile=unaccompanied_child]")
     suggestion.wait_for()
-    assert "Unaccompanied or separated child" in suggestion.inner_text()
-    assert page.locator("#screening-priority").inner_text() == "Critical"
+    profile = Profile.objects.get(code="unaccompanied_child")
+    with translation.override(language):
+        assert profile.label in suggestion.inner_text()
+        assert page.locator("#screening-priority").inner_text() == str(Priority.CRITICAL.label)
     suggestion.locator("button[value=confirmed]").click()
     page.wait_for_selector("li.suggestion.decision-confirmed")
-    page.screenshot(path=str(output_dir / "screening-confirmed.png"), full_page=True)
+    page.screenshot(path=str(output_dir / f"screening-confirmed-{language}.png"), full_page=True)
 
-    page.locator("#proposals").get_by_text("Prepare referral").first.click()
+    page.locator("#proposals").get_by_text(say("Prepare referral")).first.click()
     page.wait_for_selector("#referral-form")
     assert page.is_checked("input[name=shared_fields][value=full_name]")
     assert not page.is_checked("input[name=shared_fields][value=phone]")
     page.fill("#id_reason", "Child travelling alone, arrived yesterday.")
     page.select_option("#id_consent_method", "verbal")
-    page.click("text=Send referral")
+    page.get_by_role("button", name=say("Send referral")).click()
     page.wait_for_selector("#referral-status")
-    assert page.locator("#referral-status").inner_text() == "Sent"
-    page.screenshot(path=str(output_dir / "referral-sent.png"), full_page=True)
+    with translation.override(language):
+        assert page.locator("#referral-status").inner_text() == str(ReferralStatus.SENT.label)
+    page.screenshot(path=str(output_dir / f"referral-sent-{language}.png"), full_page=True)
 
     referral = Referral.objects.get()
     assert referral.status == ReferralStatus.SENT and referral.to_organization == dif
