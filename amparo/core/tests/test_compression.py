@@ -1,5 +1,5 @@
-"""Pages and JSON answers are gzipped for a browser that accepts it (a consulate's link is slow:
-bench/pages), and sent as they are to a client that does not ask for it."""
+"""Pages and their JSON are gzipped for a browser that accepts it (a consulate's link is slow:
+bench/pages), and sent as they are to a client that does not ask for it; the JSON API never is."""
 
 import gzip
 import json
@@ -38,3 +38,11 @@ def test_the_directory_map_geojson_is_gzipped(client, make_org, make_user):
     assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
     assert gzip.decompress(packed.content) == plain.content
     assert len(json.loads(plain.content)["features"]) == 5
+
+
+@pytest.mark.django_db
+def test_the_json_api_is_sent_as_it_is(client):
+    response = client.get("/api/openapi.json", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response
+    assert json.loads(response.content)["openapi"]
