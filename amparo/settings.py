@@ -62,6 +62,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and their JSON (the map layers) are gzipped for browsers that accept it: a consulate's
+    # link is slow (bench/pages). Below WhiteNoise, which answers static files itself with the
+    # files collectstatic compressed; above every middleware that reads or writes a body. Django's
+    # GZipMiddleware pads each response with random bytes (BREACH mitigation, "Heal the Breach").
+    "amparo.core.middleware.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

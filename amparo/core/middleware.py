@@ -9,12 +9,18 @@
 - `NoStoreMiddleware`: pages and API answers carry personal data (a signed-in user's pages, a
   check-in link's page); every response but static files and the JavaScript catalog is sent with
   `Cache-Control: no-store`, so a shared computer's browser cache or a proxy keeps none of it.
+- `PageGZipMiddleware`: pages and their JSON (the map layers) gzipped for a browser that accepts it,
+  since a consulate's link is slow (bench/pages). Not the JSON API under /api/: it answers other
+  systems, whose clients do not all decode what they say they accept (the schema conformance
+  test's WSGI transport asks for gzip and reads the bytes as they come), and its streamed exports
+  stay as fast as the server writes them.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, JsonResponse, QueryDict
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -76,3 +82,10 @@ class NoStoreMiddleware:
 
 
 CACHEABLE = ("/static/", "/jsi18n/")
+
+
+class PageGZipMiddleware(GZipMiddleware):
+    def process_response(self, request, response):
+        if request.path.startswith("/api/"):
+            return response
+        return super().process_response(request, response)

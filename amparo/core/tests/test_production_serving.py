@@ -76,9 +76,9 @@ class _Client:
     def __init__(self, port: int):
         self.port, self.cookies = port, SimpleCookie()
 
-    def request(self, method: str, path: str, body: dict | None = None):
+    def request(self, method: str, path: str, body: dict | None = None, **extra_headers: str):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1", "Accept-Language": "en"}
+        headers = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1", "Accept-Language": "en", **extra_headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={m.value}" for k, m in self.cookies.items())
         data = None
@@ -145,6 +145,11 @@ def test_gunicorn_serves_pages_and_hashed_static_files_after_collectstatic(tmp_p
         assert response.status == 200 and response.headers["Content-Type"].startswith("text/css")
         assert "immutable" in response.headers.get("Cache-Control", "")
         assert b"{" in content
+        # Compressed by collectstatic, sent as the browser asks: Brotli, else gzip (bench/pages).
+        for encoding in ("br", "gzip"):
+            packed, packed_body = client.request("GET", css.group(1), **{"Accept-Encoding": f"{encoding}"})
+            assert packed.headers["Content-Encoding"] == encoding
+            assert len(packed_body) < len(content) / 2
 
         token = client.cookies["csrftoken"].value
         response, _content = client.request(

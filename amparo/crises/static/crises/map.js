@@ -55,7 +55,8 @@
             L.geoJSON(f, { style: style }).bindTooltip(textContent(f.properties.label)).addTo(group);
           }
         });
-        if (group.getLayers().length) map.fitBounds(group.getBounds().pad(0.2));
+        // Without animation the map is at the areas' view (and "moveend" fired) when this resolves.
+        if (group.getLayers().length) map.fitBounds(group.getBounds().pad(0.2), { animate: false });
         return group;
       });
   }
@@ -232,7 +233,7 @@
 
   function setupDashboard(el) {
     const map = baseMap(el);
-    if (el.dataset.areas) drawAreas(map, el.dataset.areas, AREA_STYLE).catch(() => {});
+    const areas = el.dataset.areas ? drawAreas(map, el.dataset.areas, AREA_STYLE).catch(() => {}) : Promise.resolve();
     if (!el.dataset.points) return;
     const layer = L.layerGroup().addTo(map);
     const welfareUrl = el.dataset.welfareUrl;
@@ -277,11 +278,15 @@
         });
     }
 
-    map.on("moveend", () => {
-      clearTimeout(timer);
-      timer = setTimeout(load, 150);
+    // The people are first asked for once the map shows the crisis's areas: asking for the default
+    // view first would fetch a layer thrown away a moment later (a large one at national scale).
+    areas.then(() => {
+      map.on("moveend", () => {
+        clearTimeout(timer);
+        timer = setTimeout(load, 150);
+      });
+      load();
     });
-    load();
   }
 
   document.addEventListener("DOMContentLoaded", () => {
