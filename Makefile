@@ -25,7 +25,7 @@ test: install
 	bash scripts/test.sh
 
 lint: install
-	$(BIN)/ruff check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 bench: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,bench]"

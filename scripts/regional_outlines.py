@@ -90,7 +90,9 @@ def main() -> None:
                 {"type": "MultiPolygon", "arcs": kept_polygons, **({"id": country["id"]} if "id" in country else {})}
             )
     # only the arcs still used, renumbered, quantised and delta-encoded
-    used = sorted({i if i >= 0 else ~i for g in kept_geometries for polygon in g["arcs"] for ring in polygon for i in ring})
+    used = sorted(
+        {i if i >= 0 else ~i for g in kept_geometries for polygon in g["arcs"] for ring in polygon for i in ring}
+    )
     number = {old: new for new, old in enumerate(used)}
     for geometry in kept_geometries:
         geometry["arcs"] = [
@@ -118,7 +120,9 @@ def main() -> None:
         "arcs": encoded,
     }
     TARGET.write_text(json.dumps(result, separators=(",", ":")), encoding="utf-8")
-    print(f"{TARGET.relative_to(ROOT)}: {TARGET.stat().st_size / 1024:.0f} KB (from {SOURCE.stat().st_size / 1024:.0f} KB)")
+    print(
+        f"{TARGET.relative_to(ROOT)}: {TARGET.stat().st_size / 1024:.0f} KB (from {SOURCE.stat().st_size / 1024:.0f} KB)"
+    )
 
 
 if __name__ == "__main__":

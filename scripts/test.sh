@@ -11,6 +11,7 @@ BIN=.venv/bin
 mkdir -p test-output var
 
 "$BIN/ruff" check . || exit 1
+"$BIN/ruff" format --check . || { echo "Run: .venv/bin/ruff format ."; exit 1; }
 "$BIN/amparo" makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration"; exit 1; }
 
 pg_url="${AMPARO_TEST_POSTGRES_URL:-}"

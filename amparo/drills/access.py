@@ -15,9 +15,7 @@ from django.db.models import Q
 from amparo.accounts import policy
 from amparo.drills.models import Drill
 
-FACILITATOR_ROLES = frozenset(
-    {"org_admin", "supervisor", "consular_officer", "civil_protection_coordinator"}
-)
+FACILITATOR_ROLES = frozenset({"org_admin", "supervisor", "consular_officer", "civil_protection_coordinator"})
 
 
 def _drills(p: policy.Principal) -> Q:

@@ -53,7 +53,9 @@ class DrillForm(Form):
 
 class ParticipantForm(Form):
     username = forms.CharField(label=_("User"), max_length=150)
-    role = forms.ChoiceField(label=_("Role in the drill"), choices=[(r, label) for r, label in Role.choices if r != "analyst"])
+    role = forms.ChoiceField(
+        label=_("Role in the drill"), choices=[(r, label) for r, label in Role.choices if r != "analyst"]
+    )
 
 
 class SpeedForm(Form):

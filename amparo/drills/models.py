@@ -32,7 +32,9 @@ class Drill(models.Model):
     host = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="drills_hosted",
                              verbose_name=_("organization running the drill"))  # fmt: skip
     exercise_organization = models.OneToOneField(Organization, on_delete=models.PROTECT, related_name="drill")
-    crisis = models.OneToOneField("crises.Crisis", on_delete=models.SET_NULL, null=True, blank=True, related_name="drill")
+    crisis = models.OneToOneField(
+        "crises.Crisis", on_delete=models.SET_NULL, null=True, blank=True, related_name="drill"
+    )
     scenario_name = models.CharField(_("scenario"), max_length=200)
     scenario_text = models.TextField(_("scenario script (YAML)"))
     population_size = models.PositiveIntegerField(_("synthetic people"))
@@ -73,7 +75,9 @@ class Drill(models.Model):
         """A function reading real timestamps in drill time, with the segments read once."""
         from bisect import bisect_right
 
-        segments = list(self.segments.order_by("real_start").values_list("real_start", "real_end", "sim_start", "speed"))
+        segments = list(
+            self.segments.order_by("real_start").values_list("real_start", "real_end", "sim_start", "speed")
+        )
         starts = [seg[0] for seg in segments]
 
         def read(moment: datetime | None) -> float | None:

@@ -71,7 +71,7 @@ def _phone(country: str, serial: int) -> str:
 
 
 def _name(rng: random.Random, nationality: str, female: bool) -> tuple[str, str, str]:
-    pool = (names.FEMALE if female else names.MALE)
+    pool = names.FEMALE if female else names.MALE
     given = rng.choice(pool.get(nationality, pool["default"]))
     surnames = names.SURNAMES.get(nationality, names.SURNAMES["default"])
     first = rng.choice(surnames)
@@ -162,7 +162,9 @@ def _write_related(drill, people, extras, now) -> None:
             contacts.append((person.pk, "phone", extra["phone"], extra["phone"], True, extra["whatsapp"], False, True,
                              now, national))  # fmt: skip
         consents.append((person.pk, ConsentPurpose.CRISIS_ALERTS, extra["consent"], "verbal", now, "drill", None, ""))
-        simulated.append((drill.pk, person.pk, extra["behaviour"], extra["delay"], extra["needs"], extra["vulnerable"], []))
+        simulated.append(
+            (drill.pk, person.pk, extra["behaviour"], extra["delay"], extra["needs"], extra["vulnerable"], [])
+        )
     insert_rows(ContactPoint, ["person", "kind", "value", "raw_value", "is_valid", "whatsapp", "verified", "is_primary",
                                "created_at", "search_digits"], contacts)  # fmt: skip
     insert_rows(Consent, ["person", "purpose", "given", "method", "recorded_at", "recorded_by_label", "withdrawn_at",

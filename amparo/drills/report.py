@@ -45,12 +45,16 @@ def compute(drill: Drill) -> dict:
     alert_at = sim(alert.fired_at) if alert else None
 
     messages = Message.objects.filter(organization=org)
-    first_checkin = messages.filter(purpose="checkin").order_by("created_at").values_list("created_at", flat=True).first()
+    first_checkin = (
+        messages.filter(purpose="checkin").order_by("created_at").values_list("created_at", flat=True).first()
+    )
     figures: dict = {
         "computed_at": timezone.now().isoformat(),
         "sim_end": round(end, 1),
         "alert_at": alert_at,
-        "first_checkin_after": round(sim(first_checkin) - alert_at, 1) if first_checkin and alert_at is not None else None,
+        "first_checkin_after": round(sim(first_checkin) - alert_at, 1)
+        if first_checkin and alert_at is not None
+        else None,
         "messages": messages.count(),
         "replies": InboundMessage.objects.filter(organization=org).count(),
     }
@@ -69,7 +73,9 @@ def compute(drill: Drill) -> dict:
                   if figures["affected"] and base + h * 3600 <= end + 1 else None)
         for h in MILESTONES_H
     }  # fmt: skip
-    figures["accounted_end"] = round(100 * len(accounted_times) / figures["affected"], 1) if figures["affected"] else 0.0
+    figures["accounted_end"] = (
+        round(100 * len(accounted_times) / figures["affected"], 1) if figures["affected"] else 0.0
+    )
     figures["curve"] = _curve(accounted_times, base, end)
 
     # Help requests and their triage.
@@ -87,17 +93,17 @@ def compute(drill: Drill) -> dict:
                 staff_touch[person_id].append(t)
     else:
         asked = {}
-    for person_id, resolved_at in InboundMessage.objects.filter(organization=org, resolved_at__isnull=False).values_list(
-        "person_id", "resolved_at"
-    ):
+    for person_id, resolved_at in InboundMessage.objects.filter(
+        organization=org, resolved_at__isnull=False
+    ).values_list("person_id", "resolved_at"):
         if person_id:
             staff_touch[person_id].append(sim(resolved_at))
     Screening, Referral = _model("protection", "Screening"), _model("protection", "Referral")
     screenings = Screening.objects.filter(person__registering_organization=org) if Screening else []
     referrals = Referral.objects.filter(person__registering_organization=org) if Referral else []
-    for person_id, at in (screenings.values_list("person_id", "screened_at") if Screening else []):
+    for person_id, at in screenings.values_list("person_id", "screened_at") if Screening else []:
         staff_touch[person_id].append(sim(at))
-    for person_id, at in (referrals.values_list("person_id", "created_at") if Referral else []):
+    for person_id, at in referrals.values_list("person_id", "created_at") if Referral else []:
         staff_touch[person_id].append(sim(at))
     waits = []
     for person_id, t in asked.items():
@@ -135,7 +141,9 @@ def compute(drill: Drill) -> dict:
 
     actions: dict[str, Counter] = defaultdict(Counter)
     # People only: the scenario, the simulated people and other system actors are not players.
-    for label, action in AuditEvent.objects.filter(organization=org, actor__isnull=False).values_list("actor_label", "action"):
+    for label, action in AuditEvent.objects.filter(organization=org, actor__isnull=False).values_list(
+        "actor_label", "action"
+    ):
         actions[label][action] += 1
     figures["participants"] = [
         {"actor": label, "actions": sum(c.values()), "by_action": dict(c)}
@@ -166,7 +174,8 @@ def chart(figures: dict) -> dict | None:
     width, height, pad = 560, 160, 28
     span = max(curve[-1][0], 1.0)
     coords = " ".join(
-        f"{pad + (width - 2 * pad) * t / span:.1f},{height - pad - (height - 2 * pad) * n / affected:.1f}" for t, n in curve
+        f"{pad + (width - 2 * pad) * t / span:.1f},{height - pad - (height - 2 * pad) * n / affected:.1f}"
+        for t, n in curve
     )
     return {"width": width, "height": height, "pad": pad, "bottom": height - pad, "right": width - pad,
             "polyline": coords, "hours": round(span / 3600, 1)}  # fmt: skip

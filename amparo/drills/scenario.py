@@ -86,7 +86,7 @@ def _at(value, where: str) -> float:
     try:
         seconds = int(hours) * 3600 + (int(minutes) * 60 if minutes else 0)
     except ValueError:
-        raise ScenarioError(f"{where}: a drill time like \"1:30\" (hours:minutes) is expected, not {text!r}") from None
+        raise ScenarioError(f'{where}: a drill time like "1:30" (hours:minutes) is expected, not {text!r}') from None
     if seconds < 0 or seconds > 30 * 24 * 3600 or (minutes and not 0 <= int(minutes) < 60):
         raise ScenarioError(f"{where}: {text!r} is not a drill time between 0:00 and 720:00")
     return float(seconds)
@@ -109,7 +109,7 @@ def area(value, where: str) -> dict:
     """An inject's area, checked: the same dict the crises services take (AreaSpec fields)."""
     if not isinstance(value, dict) or len(value) != 1:
         raise ScenarioError(f"{where}: one of circle, polygon or subdivisions is expected")
-    (kind, spec), = value.items()
+    ((kind, spec),) = value.items()
     if kind == "circle":
         if not isinstance(spec, dict):
             raise ScenarioError(f"{where}.circle: {{lat, lon, radius_km}} is expected")
@@ -175,10 +175,15 @@ def parse(text: str) -> Scenario:
         radius_km=_number(around.get("radius_km"), "population.around.radius_km", low=0.1, high=2000),
         nationalities=_weights(pop.get("nationalities", {"GT": 1}), "population.nationalities"),
         vulnerable_share=_number(pop.get("vulnerable_share", 0.1), "population.vulnerable_share", low=0, high=1),
-        replies=_weights(pop.get("replies", {"safe": 60, "help": 15, "ambiguous": 10, "never": 15}),
-                         "population.replies", allowed=set(ReplyBehaviour.values)),  # fmt: skip
-        delay_minutes=(_number(delay[0], "population.reply_delay_minutes[0]", low=0, high=43200),
-                       _number(delay[1], "population.reply_delay_minutes[1]", low=0, high=43200)),  # fmt: skip
+        replies=_weights(
+            pop.get("replies", {"safe": 60, "help": 15, "ambiguous": 10, "never": 15}),
+            "population.replies",
+            allowed=set(ReplyBehaviour.values),
+        ),  # fmt: skip
+        delay_minutes=(
+            _number(delay[0], "population.reply_delay_minutes[0]", low=0, high=43200),
+            _number(delay[1], "population.reply_delay_minutes[1]", low=0, high=43200),
+        ),  # fmt: skip
     )
     if population.delay_minutes[0] > population.delay_minutes[1]:
         raise ScenarioError("population.reply_delay_minutes: the shortest delay comes first")
@@ -205,7 +210,9 @@ def parse(text: str) -> Scenario:
             payload["share"] = _number(item.get("share", 0.2), f"{where}.share", low=0, high=1)
         if kind == InjectKind.FAMILY_INQUIRY and item.get("about"):
             payload["about"] = str(item["about"])[:200]
-        injects.append(InjectSpec(at_seconds=_at(item.get("at"), f"{where}.at"), kind=kind, title=title[:300], payload=payload))
+        injects.append(
+            InjectSpec(at_seconds=_at(item.get("at"), f"{where}.at"), kind=kind, title=title[:300], payload=payload)
+        )
     if not any(i.kind == InjectKind.CAP_ALERT for i in injects):
         raise ScenarioError("injects: a drill needs a cap_alert inject (the hazard area)")
     injects.sort(key=lambda i: i.at_seconds)

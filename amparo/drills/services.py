@@ -26,7 +26,9 @@ from amparo.drills import population, scenario
 from amparo.drills.codes import DrillStatus, InjectKind, ReplyBehaviour
 from amparo.drills.models import ClockSegment, Drill, DrillEvent, Inject, SimulatedPerson
 
-FACILITATOR_ROLES = frozenset({Role.ORG_ADMIN, Role.SUPERVISOR, Role.CONSULAR_OFFICER, Role.CIVIL_PROTECTION_COORDINATOR})
+FACILITATOR_ROLES = frozenset(
+    {Role.ORG_ADMIN, Role.SUPERVISOR, Role.CONSULAR_OFFICER, Role.CIVIL_PROTECTION_COORDINATOR}
+)
 REPLIES_PER_TICK = 500  # per heartbeat: a beat stays short; a full beat is followed at once by another
 
 
@@ -81,7 +83,10 @@ def create_drill(*, actor, host: Organization, scenario_text: str, name: str = "
         speed=speed, facilitator=principal.user,
     )  # fmt: skip
     Inject.objects.bulk_create(
-        [Inject(drill=drill, at_seconds=i.at_seconds, kind=i.kind, title=i.title, payload=i.payload) for i in spec.injects]
+        [
+            Inject(drill=drill, at_seconds=i.at_seconds, kind=i.kind, title=i.title, payload=i.payload)
+            for i in spec.injects
+        ]
     )
     from amparo.messaging.models import Channel
 
@@ -138,7 +143,9 @@ def start(*, actor, drill: Drill, now: datetime | None = None) -> Drill:
     drill.status, drill.started_at, drill.clock_changed_at, drill.sim_elapsed = DrillStatus.RUNNING, now, now, 0.0
     drill.save(update_fields=["status", "started_at", "clock_changed_at", "sim_elapsed"])
     _open_segment(drill, now)
-    _event(drill, _("The drill starts (×%(speed)s).") % {"speed": f"{drill.speed:g}"}, actor_label=principal.label, now=now)
+    _event(
+        drill, _("The drill starts (×%(speed)s).") % {"speed": f"{drill.speed:g}"}, actor_label=principal.label, now=now
+    )
     audit.record(principal, AuditAction.STATUS_CHANGE, drill, organization=drill.host, summary="drill started")
     _schedule(drill)
     return drill
@@ -393,4 +400,3 @@ def sim_clock(seconds: float) -> str:
     """Drill time as hours:minutes."""
     seconds = max(0, int(seconds))
     return f"{seconds // 3600}:{(seconds % 3600) // 60:02d}"
-

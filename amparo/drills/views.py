@@ -52,7 +52,9 @@ def drill_list(request):
 
 @login_required
 def drill_detail(request, pk: int):
-    drill = policy.get_visible_or_404(request.user, Drill.objects.select_related("host", "crisis", "exercise_organization"), pk=pk)
+    drill = policy.get_visible_or_404(
+        request.user, Drill.objects.select_related("host", "crisis", "exercise_organization"), pk=pk
+    )
     principal = policy.principal_for(request.user)
     facilitator = services.can_facilitate(request.user, drill) and not principal.exercise_id
     context = {
@@ -124,7 +126,11 @@ def leave(request):
 @login_required
 def drill_report(request, pk: int):
     drill = policy.get_visible_or_404(request.user, Drill.objects.select_related("host"), pk=pk)
-    figures = drill.figures if drill.status in (DrillStatus.FINISHED, DrillStatus.ARCHIVED) and drill.figures else report.compute(drill)
+    figures = (
+        drill.figures
+        if drill.status in (DrillStatus.FINISHED, DrillStatus.ARCHIVED) and drill.figures
+        else report.compute(drill)
+    )
     previous = (
         Drill.objects.filter(host=drill.host, status__in=(DrillStatus.FINISHED, DrillStatus.ARCHIVED))
         .exclude(pk=drill.pk).order_by("-finished_at")[:5]

@@ -47,16 +47,24 @@ def main() -> None:
     from django.contrib.auth import get_user_model
 
     host, _ = Organization.objects.get_or_create(
-        slug="bench-gt-consulate", defaults={"name": "Bench consulate", "kind": OrganizationKind.CONSULATE,
-                                             "country": "MX", "served_nationality": "GT", "jurisdiction_country": "MX"})
+        slug="bench-gt-consulate",
+        defaults={
+            "name": "Bench consulate",
+            "kind": OrganizationKind.CONSULATE,
+            "country": "MX",
+            "served_nationality": "GT",
+            "jurisdiction_country": "MX",
+        },
+    )
     user, _ = get_user_model().objects.get_or_create(username="bench-facilitator")
     Membership.objects.get_or_create(user=user, organization=host, defaults={"role": "consular_officer"})
     script = (SCENARIOS / "guerrero_earthquake.yaml").read_text(encoding="utf-8")
     script = script.replace("radius_km: 160}", "radius_km: 90}")  # most people inside the first area
 
     t = time.perf_counter()
-    drill = services.create_drill(actor=user, host=host, scenario_text=script, population_size=args.people,
-                                  speed=args.speed, seed=11)
+    drill = services.create_drill(
+        actor=user, host=host, scenario_text=script, population_size=args.people, speed=args.speed, seed=11
+    )
     prepare_s = time.perf_counter() - t
     print(f"prepare: {args.people} people in {prepare_s:.1f} s ({args.people / prepare_s:,.0f} people/s)")
 
@@ -72,8 +80,9 @@ def main() -> None:
     officer = principal_for(inside_user)
     template = Template.objects.filter(organization__isnull=True, purpose="checkin").first()
     t = time.perf_counter()
-    broadcast = messaging.create_broadcast(actor=officer, organization=drill.exercise_organization, title="bench",
-                                           template=template, crisis=drill.crisis)
+    broadcast = messaging.create_broadcast(
+        actor=officer, organization=drill.exercise_organization, title="bench", template=template, crisis=drill.crisis
+    )
     messaging.confirm_broadcast(actor=officer, broadcast=broadcast)
     queued_s = time.perf_counter() - t
     t = time.perf_counter()
@@ -81,7 +90,9 @@ def main() -> None:
         pass
     sent = Message.objects.filter(broadcast=broadcast).count()
     dispatch_s = time.perf_counter() - t
-    print(f"check-in: {sent} messages queued in {queued_s:.1f} s, sent in {dispatch_s:.1f} s ({sent / dispatch_s:,.0f}/s)")
+    print(
+        f"check-in: {sent} messages queued in {queued_s:.1f} s, sent in {dispatch_s:.1f} s ({sent / dispatch_s:,.0f}/s)"
+    )
 
     start_real = time.monotonic()
     drill.refresh_from_db()
@@ -100,26 +111,32 @@ def main() -> None:
         backlog = done if done >= services.REPLIES_PER_TICK else 0
         worst_backlog = max(worst_backlog, backlog)
         if beats % 15 == 0 or took > 5:
-            print(f"  drill {drill.sim_now() / 3600:4.2f} h · beat {beats}: {done} replies in {took:.2f} s "
-                  f"(total {processed})")
+            print(
+                f"  drill {drill.sim_now() / 3600:4.2f} h · beat {beats}: {done} replies in {took:.2f} s "
+                f"(total {processed})"
+            )
         if done < services.REPLIES_PER_TICK:
             time.sleep(max(0.0, 2.0 - took))
     real_s = time.monotonic() - start_real
     drill.refresh_from_db()
     ratio = (drill.sim_now() - start_sim) / real_s
     print(f"reply processing: {processed / max(busy, 1e-9):,.0f} replies/s while busy ({busy:.0f} s of {real_s:.0f} s)")
-    print(f"ran {drill.sim_now() / 3600:.2f} h of drill time in {real_s:.0f} s real: ×{ratio:.1f} "
-          f"(REFERENCE ×{args.speed:g}); {processed} replies processed; beats that hit the per-beat cap: "
-          f"{'yes' if worst_backlog else 'none'}")
+    print(
+        f"ran {drill.sim_now() / 3600:.2f} h of drill time in {real_s:.0f} s real: ×{ratio:.1f} "
+        f"(REFERENCE ×{args.speed:g}); {processed} replies processed; beats that hit the per-beat cap: "
+        f"{'yes' if worst_backlog else 'none'}"
+    )
     print(f"replies stored: {InboundMessage.objects.filter(organization=drill.exercise_organization).count()}")
 
     t = time.perf_counter()
     services.finish(actor=user, drill=drill)
     report_s = time.perf_counter() - t
     figures = drill.figures
-    print(f"report ready {report_s:.1f} s after the end (REFERENCE budget 60 s); accounted at 1 h "
-          f"{figures['accounted']['1h']} %, at 6 h {figures['accounted']['6h']} %, help requests "
-          f"{figures['help_requests']}, inbox waiting {figures['inbox_waiting']}")
+    print(
+        f"report ready {report_s:.1f} s after the end (REFERENCE budget 60 s); accounted at 1 h "
+        f"{figures['accounted']['1h']} %, at 6 h {figures['accounted']['6h']} %, help requests "
+        f"{figures['help_requests']}, inbox waiting {figures['inbox_waiting']}"
+    )
     t = time.perf_counter()
     services.archive(actor=user, drill=drill)
     print(f"archive (synthetic world deleted) in {time.perf_counter() - t:.1f} s")

@@ -4,7 +4,7 @@ from django import forms
 
 from amparo.core.forms import QuickRadioSelect
 
-CHOICES = [("yes", "Sí"), ("no", "No <b>"), ("un\"known", "Don't know & can't say"), (3, "Three")]
+CHOICES = [("yes", "Sí"), ("no", "No <b>"), ('un"known', "Don't know & can't say"), (3, "Three")]
 GROUPED = [("Group <1>", [("a", "A"), ("b", "B")]), ("c", "C")]
 
 

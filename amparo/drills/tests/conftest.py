@@ -43,7 +43,9 @@ def world(make_org, make_user, make_person):
     consulate = make_org(
         "gt-consulate-mexico-city", kind=OrganizationKind.CONSULATE, served_nationality="GT", jurisdiction_country="MX"
     )
-    other = make_org("hn-consulate", kind=OrganizationKind.CONSULATE, served_nationality="HN", jurisdiction_country="MX")
+    other = make_org(
+        "hn-consulate", kind=OrganizationKind.CONSULATE, served_nationality="HN", jurisdiction_country="MX"
+    )
     real = make_person(consulate, given_names="Real", first_surname="Persona", phones=[("+527441234567", False)],
                        latitude=16.86, longitude=-99.87, country="MX", subdivision="MX-GRO",
                        consents={"crisis_alerts": (True, "verbal")})  # fmt: skip

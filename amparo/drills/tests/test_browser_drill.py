@@ -76,7 +76,9 @@ def test_an_accelerated_drill_for_a_consulate(page, live_server, world, output_d
     from amparo.protection.models import Referral
     from amparo.registry.services import record_consent
 
-    helped = WelfareStatus.objects.filter(crisis=drill.crisis, status="needs_assistance").select_related("person").first()
+    helped = (
+        WelfareStatus.objects.filter(crisis=drill.crisis, status="needs_assistance").select_related("person").first()
+    )
     if helped is not None:
         officer = inside(world["facilitator"], drill)
         consent = record_consent(actor=officer, person=helped.person, purpose="referrals", given=True, method="verbal")

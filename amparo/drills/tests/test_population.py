@@ -38,8 +38,14 @@ def test_the_same_seed_gives_the_same_people(world):
 
     a = services.create_drill(actor=world["facilitator"], host=world["consulate"], scenario_text=SCRIPT, seed=3)
     b = services.create_drill(actor=world["facilitator"], host=world["consulate"], scenario_text=SCRIPT, seed=3)
-    names = lambda d: list(Person.objects.filter(registering_organization=d.exercise_organization)  # noqa: E731
-                           .order_by("source_record_id").values_list("given_names", "first_surname", "municipality"))
+
+    def names(drill):
+        return list(
+            Person.objects.filter(registering_organization=drill.exercise_organization)
+            .order_by("source_record_id")
+            .values_list("given_names", "first_surname", "municipality")
+        )
+
     assert names(a) == names(b)
 
 

@@ -17,7 +17,11 @@ def test_the_ready_scenarios_load(path):
 def test_a_small_script_reads_as_written():
     scenario = parse(SCRIPT)
     assert (scenario.hazard, scenario.country, scenario.population.size) == ("earthquake", "MX", 60)
-    assert [(i.at_seconds, i.kind) for i in scenario.injects] == [(0, "cap_alert"), (1800, "note"), (3600, "cap_update")]
+    assert [(i.at_seconds, i.kind) for i in scenario.injects] == [
+        (0, "cap_alert"),
+        (1800, "note"),
+        (3600, "cap_update"),
+    ]
     assert scenario.injects[0].payload["area"] == {"kind": "circle", "center_latitude": 16.85,
                                                    "center_longitude": -99.88, "radius_km": 25.0}  # fmt: skip
 

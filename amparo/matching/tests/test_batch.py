@@ -354,7 +354,9 @@ def test_the_columnar_reader_reads_a_csv_as_the_row_reader_does(tmp_path):
         assert table.column(name).to_pylist() == [r.cells.get(name, "") for r in rows], name
     assert table.column("given_names").to_pylist() == ['Ana "la Güera"', "Pepe", "María", "Rosa"]
     assert table.column("nationality").to_pylist() == ["HN", "MX", "GT", "HN"]
-    assert table.column("date_of_birth").to_pylist()[-1] == "1990" and table.column("first_surname").to_pylist()[-1] == ""
+    assert (
+        table.column("date_of_birth").to_pylist()[-1] == "1990" and table.column("first_surname").to_pylist()[-1] == ""
+    )
     # a row with a missing cell: read row by row, the same way
     path.write_bytes("given_names,first_surname,phone\nAna,Ruiz\nJosé,Soto,5512345678\n".encode("cp1252"))
     table = files.read_table(path)
