@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -313,14 +314,23 @@ def send(org, user, subdivision: str, title: str, *, allow_fallback=True):
     return broadcast
 
 
+CHECKIN_LINK = re.compile(r"https?://\S+?/messaging/c/[^/\s]+/")
+
+
 def check_against_log(broadcast, emulator) -> dict:
     accepted = emulator.accepted()
-    by_pair = Counter((m.to, m.body) for m in accepted)
+    # The outbox keeps "{checkin_link}" in the body; each recipient's link is made as it is sent.
+    by_pair = Counter((m.to, CHECKIN_LINK.sub("{checkin_link}", m.body)) for m in accepted)
     ids = {m.id for m in accepted}
     messages = list(broadcast.messages.values("to_address", "body", "status", "provider_id"))
     statuses = Counter(m["status"] for m in messages)
     sent = [m for m in messages if m["status"] in ("sent", "delivered")]
-    lost = sum(1 for m in sent if m["provider_id"] not in ids or by_pair[(m["to_address"], m["body"])] == 0)
+    missing = [m for m in sent if m["provider_id"] not in ids or by_pair[(m["to_address"], m["body"])] == 0]
+    if missing:  # say what did not match, so a broken check is told from a lost message
+        sample = missing[0]
+        near = next((a for a in accepted if a.to == sample["to_address"]), None)
+        print(f"not in the emulator's log: {sample!r}; the emulator has for that number: {near!r}")
+    lost = len(missing)
     twice = sum(1 for n in by_pair.values() if n > 1)
     extra = len(accepted) - len(by_pair)
     return {"messages": len(messages), "statuses": dict(statuses), "accepted_by_provider": len(accepted),
