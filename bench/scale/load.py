@@ -205,6 +205,7 @@ def chunk_rows(chunk: int, organization_id: int, now: str):
     people, keys, contacts, consents, nationalities, features, blocking = [], [], [], [], [], [], []
     words: set[str] = set()
     first_id = chunk * CHUNK + 1
+    languages = lru_cache(maxsize=None)(lambda text: json.dumps(text.split()))
     for k, r in enumerate(generate_people.generate(CHUNK, seed=1000 + chunk)):
         pk = first_id + k
         given, first, second = r["given_names"], r["first_surname"], r["second_surname"]
@@ -218,7 +219,7 @@ def chunk_rows(chunk: int, organization_id: int, now: str):
         row[i_sex] = SEX.get(r["sex"], "unknown")
         row[i_dob] = _birth_date(r["date_of_birth"])
         row[i_nat] = nationality
-        row[i_langs] = json.dumps(r["languages"].split())
+        row[i_langs] = languages(r["languages"])
         row[i_plang], row[i_pchan] = r["preferred_language"], r["preferred_channel"]
         row[i_lat], row[i_lon], row[i_country], row[i_sub] = lats[k], lons[k], country, sub
         row[i_muni] = r["municipality"]
@@ -317,12 +318,12 @@ def _init_worker(db: str, organization_id: int, now: str) -> None:
     _worker_args = (organization_id, now)
 
 
-def _work(chunk: int) -> tuple[int, int, set[str], float, float]:
-    t0 = time.perf_counter()
+def _work(chunk: int) -> tuple[int, int, set[str], float, float, float]:
+    t0, cpu0 = time.perf_counter(), time.process_time()
     data = chunk_rows(chunk, *_worker_args)
-    t1 = time.perf_counter()
+    t1, cpu1 = time.perf_counter(), time.process_time()
     rows = write_chunk(_worker_conn, data)
-    return chunk, rows, data["words"], t1 - t0, time.perf_counter() - t1
+    return chunk, rows, data["words"], t1 - t0, time.perf_counter() - t1, cpu1 - cpu0
 
 
 # --- indexes -------------------------------------------------------------------------------------
@@ -435,6 +436,9 @@ def main() -> None:
         have = cursor.fetchone()[0]
         todo = missing_chunks(cursor, args.count)
         if todo and len(todo) * CHUNK >= have // 4:
+            # autovacuum would scan the tables being filled again and again: once at the end
+            for table in TABLES:
+                cursor.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
             n = drop_indexes(cursor)
             log(f"dropped {n} indexes and constraints before loading {len(todo) * CHUNK:,} people onto {have:,}")
     log(f"{have:,} people in {args.db}; loading {len(todo) * CHUNK:,} ({len(todo)} chunks of {CHUNK:,})")
@@ -445,12 +449,12 @@ def main() -> None:
         t0 = time.perf_counter()
         context = multiprocessing.get_context("fork")
         with context.Pool(args.workers, _init_worker, (args.db, org.pk, now)) as pool:
-            for chunk, rows, chunk_words, compute_s, copy_s in pool.imap_unordered(_work, todo):
+            for chunk, rows, chunk_words, compute_s, copy_s, cpu_s in pool.imap_unordered(_work, todo):
                 loaded += CHUNK
                 words |= chunk_words
                 elapsed = time.perf_counter() - t0
                 log(
-                    f"chunk {chunk:>4}: {rows:,} rows (compute {compute_s:.1f} s, COPY {copy_s:.1f} s); "
+                    f"chunk {chunk:>4}: {rows:,} rows (compute {compute_s:.1f} s, {cpu_s:.1f} CPU-s, COPY {copy_s:.1f} s); "
                     f"{loaded:,} people in {elapsed:.0f} s = {loaded / elapsed:,.0f} people/s; "
                     f"load {os.getloadavg()[0]:.1f}"
                 )
@@ -477,6 +481,7 @@ def main() -> None:
         t0 = time.perf_counter()
         for table in [*TABLES, "registry_nameword"]:
             cursor.execute(f"VACUUM ANALYZE {table}")
+            cursor.execute(f"ALTER TABLE {table} RESET (autovacuum_enabled)")
         log(f"vacuum + analyze in {time.perf_counter() - t0:.0f} s")
         cursor.execute("SELECT count(*) FROM registry_person")
         have = cursor.fetchone()[0]
