@@ -16,6 +16,7 @@ from amparo.accounts.codes import AuditAction
 from amparo.crises import queries
 from amparo.crises.codes import ACCOUNTED_FOR, WelfareCode
 from amparo.crises.models import Crisis, WelfareStatus
+from amparo.registry import export_copy
 from amparo.registry.access import exact_position_q
 from amparo.registry.columns import STANDARD_COLUMNS
 from amparo.registry.exporting import (
@@ -143,22 +144,92 @@ def _batches(actor, qs) -> Iterator[list]:
         yield rows
 
 
-def write_affected_csv(*, actor, crisis: Crisis, stream, params=None, request=None) -> int:
+def write_affected_csv(*, actor, crisis: Crisis, stream, params=None, request=None, python: bool = False) -> int:
     """Write the CSV to `stream` (text); returns the number of people written. Audited."""
-    _count, row_batches = open_affected_export(actor=actor, crisis=crisis, params=params, request=request)
-    writer = csv.writer(stream)
-    writer.writerow(COLUMNS)
-    written = 0
-    for rows in row_batches:
-        writer.writerows(rows)
-        written += len(rows)
-    return written
+    written = [0]
+    for piece in affected_csv(actor=actor, crisis=crisis, params=params, request=request, python=python, tally=written):
+        stream.write(piece)
+    return written[0]
 
 
 def stream_affected_csv(*, actor, crisis: Crisis, params=None, request=None) -> Iterator[str]:
     """The CSV as pieces of text for a StreamingHttpResponse (audited now, read while sent)."""
-    _count, row_batches = open_affected_export(actor=actor, crisis=crisis, params=params, request=request)
-    return csv_chunks(COLUMNS, row_batches)
+    return affected_csv(actor=actor, crisis=crisis, params=params, request=request)
+
+
+def affected_csv(
+    *, actor, crisis: Crisis, params=None, request=None, python: bool = False, tally=None
+) -> Iterator[str]:
+    """The export as pieces of CSV text, its audit event written now (before any row leaves).
+    On PostgreSQL the database writes the rows (`registry.export_copy`: the same bytes, ~10x
+    faster); elsewhere, or with `python`, they are built here. `tally` ([0]) receives the number
+    of rows written once the last piece is read."""
+    qs = export_rows(actor, crisis, params)
+    if python or not export_copy.vendor_copies(qs.db):
+        count, row_batches = open_affected_export(actor=actor, crisis=crisis, params=params, request=request)
+        return csv_chunks(COLUMNS, _tallied(row_batches, tally))
+    audit_export(
+        actor,
+        qs,
+        model=WelfareStatus,
+        id_field="person_id",
+        summary=f"affected people of crisis {crisis.pk}: %(count)s",
+        request=request,
+        crisis=crisis.pk,
+    )
+    names, exact = person_values(exact_position_q(actor), relation="person")
+    inner = qs.order_by().annotate(_exact=exact).values_list(*names, "_exact", *_WELFARE_VALUES, "pk")
+    sql, sql_params = inner.query.sql_with_params()
+    statement = export_copy.copy_statement(
+        sql,
+        inner_names=export_copy.PERSON_NAMES + _WELFARE_NAMES,
+        columns=COLUMNS,
+        order=("first_surname", "given_names", "wid"),
+        middle=_WELFARE_MIDDLE,
+        cells=_WELFARE_CELLS,
+    )
+    return export_copy.copy_pieces(qs.db, statement, sql_params, header=COLUMNS, tally=tally)
+
+
+def _tallied(row_batches, tally):
+    for rows in row_batches:
+        if tally is not None:
+            tally[0] += len(rows)
+        yield rows
+
+
+# The welfare columns on PostgreSQL: the inner query's names for _WELFARE_VALUES (+ the row's pk),
+# what the middle query computes once per row, and each column's cell (export_copy).
+_WELFARE_NAMES = (
+    "w_status",
+    "w_needs",
+    "w_people_with",
+    "w_source",
+    "w_updated_at",
+    "w_contacted_at",
+    "w_replied_at",
+    "w_observed_at",
+    "w_in_area",
+    "wid",
+)
+_TIMES = ("w_updated_at", "w_contacted_at", "w_replied_at", "w_observed_at")
+_WELFARE_MIDDLE = (
+    f"{export_copy.words('s.w_needs')} AS needs_words",
+    *(f"{export_copy.iso_raw('s.' + name)} AS {name}_iso" for name in _TIMES),
+)
+_ACCOUNTED_SQL = ", ".join(f"'{code}'" for code in sorted(ACCOUNTED_FOR))
+_WELFARE_CELLS = {
+    "welfare_status": export_copy.Safe("d.w_status"),
+    "accounted_for": f"CASE WHEN d.w_status IN ({_ACCOUNTED_SQL}) THEN 'yes' ELSE 'no' END",
+    "needs": export_copy.Safe("d.needs_words"),
+    "people_with": "d.w_people_with::text",
+    "welfare_source": export_copy.Safe("d.w_source"),
+    "welfare_updated_at": export_copy.iso("d.w_updated_at_iso"),
+    "contacted_at": export_copy.iso("d.w_contacted_at_iso"),
+    "replied_at": export_copy.iso("d.w_replied_at_iso"),
+    "location_observed_at": export_copy.iso("d.w_observed_at_iso"),
+    "in_area": "CASE WHEN d.w_in_area THEN 'yes' ELSE 'no' END",
+}
 
 
 # Aggregates for partners and authorities: HXL hashtags under the header (DOMAIN.md).

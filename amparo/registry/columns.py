@@ -246,7 +246,7 @@ def _birth_date(person) -> str:
     if person.birth_date is None:
         return ""
     if person.birth_date_precision == "year" or person.birth_date_precision == "estimated":
-        return f"{person.birth_date:%Y}"
+        return person.birth_date.isoformat()[:4]  # "0987": the year as isoformat() writes it
     if person.birth_date_precision == "month":
-        return f"{person.birth_date:%Y-%m}"
+        return person.birth_date.isoformat()[:7]
     return person.birth_date.isoformat()

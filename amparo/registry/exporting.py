@@ -26,7 +26,9 @@ from amparo.registry.columns import ALL_COLUMNS, CONSENT_COLUMNS
 from amparo.registry.models import Consent, ContactPoint, Document, Nationality, Person
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")  # a longitude or an E.164 phone: never a formula
+# A longitude or an E.164 phone: never a formula. ASCII digits, the whole cell (not "+1" followed by
+# a line feed): the rule export_copy writes in SQL.
+_PLAIN_NUMBER = re.compile(r"\A[+-]?[0-9]+(\.[0-9]+)?\Z")
 CHUNK = 2000
 AUDIT_IDS = 1000  # ids listed in an export's audit event (accounts.audit.record_many)
 
@@ -82,10 +84,18 @@ PERSON_FIELDS: tuple[str, ...] = (
 )
 EXACT = len(PERSON_FIELDS)  # the index of the "exact position may be written" column
 _UNSAFE = re.compile(r"\A[=+\-@\t\r]|" + CONTROL_CHARACTERS.pattern)
-# The same test over a row's free-text cells joined by line feeds: a cell that starts with a
-# dangerous character and is not a plain number (an E.164 phone is one), or any control character
-# (a cell's own line feed may give a false alarm, which only costs the cell-by-cell test).
-_UNSAFE_IN_ROW = re.compile(r"\n(?:[=@\t\r]|[+\-](?!\d+(?:\.\d+)?(?:\n|\Z)))|" + CONTROL_CHARACTERS.pattern)
+# The same test over a row's free-text cells, each preceded by a NUL: a cell that starts with a
+# dangerous character and is not a plain number (an E.164 phone is one), or any other control
+# character. A NUL inside a cell shows as one NUL too many (`_row_unsafe`).
+_CONTROL_BUT_NUL = CONTROL_CHARACTERS.pattern.replace("\x00-\x08", "\x01-\x08")
+assert CONTROL_CHARACTERS.pattern != _CONTROL_BUT_NUL
+_UNSAFE_IN_ROW = re.compile(r"\x00(?:[=@\t\r]|[+\-](?![0-9]+(?:\.[0-9]+)?(?:\x00|\Z)))|" + _CONTROL_BUT_NUL)
+
+
+def _row_unsafe(texts: Sequence[str]) -> bool:
+    """Might one of these cells need `neutralize`? (Never a false "no"; rarely a false "yes".)"""
+    joined = "\x00" + "\x00".join(texts)
+    return _UNSAFE_IN_ROW.search(joined) is not None or joined.count("\x00") != len(texts)
 
 
 def safe(value: str) -> str:
@@ -251,7 +261,7 @@ class PersonCells:
             main = main_of[pk] or countries[0]
             nationalities[pk] = self._nationalities[(main, *(n for n in countries if n != main))]
 
-        births, words, safe_, unsafe = self._births, self._words, safe, _UNSAFE_IN_ROW.search
+        births, words, safe_, unsafe = self._births, self._words, safe, _row_unsafe
         no_contacts, no_document, no_consents = ("", "", ""), ("", ""), ("", "", "")
         pick = self._pick
         out = []
@@ -260,7 +270,7 @@ class PersonCells:
             phone, email, on_whatsapp = contacts.get(pk, no_contacts)
             document_type, number = documents.get(pk, no_document)
             texts = (p[1], p[2], p[3], p[4], phone, email, number, p[13])
-            if unsafe("\n" + "\n".join(texts)):  # one test for the row's free text; rarely true
+            if unsafe(texts):  # one test for the row's free text; rarely true
                 texts = tuple(safe_(t) for t in texts)
             located = p[EXACT]
             latitude, longitude = p[9], p[10]
@@ -301,9 +311,9 @@ def _birth_cell(key) -> str:
     if isinstance(birth_date, str):  # SQLite gives dates as text
         birth_date = date.fromisoformat(birth_date)
     if precision in ("year", "estimated"):
-        return f"{birth_date:%Y}"
+        return birth_date.isoformat()[:4]  # "0987", as isoformat() and PostgreSQL write a year
     if precision == "month":
-        return f"{birth_date:%Y-%m}"
+        return birth_date.isoformat()[:7]
     return birth_date.isoformat()
 
 
@@ -349,35 +359,56 @@ def csv_chunks(header: Sequence[str], row_batches: Iterable[list], *, bom: bool 
         yield buffer.getvalue()
 
 
-def write_people(queryset, output, fmt: str, columns=ALL_COLUMNS, *, positions=None) -> list[int]:
+def people_csv(
+    queryset, columns=ALL_COLUMNS, *, positions: Q | None = None, bom: bool = False, python: bool = False, tally=None
+) -> Iterator[str]:
+    """The CSV of `queryset` (already scoped by the policy) as pieces of text, by primary key. On
+    PostgreSQL the database writes the rows (`export_copy`: the same bytes); elsewhere, or with
+    `python`, they are built here. `tally` ([0]) receives the number of rows written."""
+    from amparo.registry import export_copy
+
+    if python or not export_copy.vendor_copies(queryset.db):
+        return csv_chunks(columns, _tallied(iter_batches(queryset, columns, positions=positions), tally), bom=bom)
+    inner = queryset.order_by().annotate(_exact=exact_position(positions)).values_list(*PERSON_FIELDS, "_exact")
+    sql, params = inner.query.sql_with_params()
+    statement = export_copy.copy_statement(sql, inner_names=export_copy.PERSON_NAMES, columns=columns, order=("pid",))
+    return export_copy.copy_pieces(queryset.db, statement, params, header=columns, bom=bom, tally=tally)
+
+
+def _tallied(id_batches, tally):
+    for ids, rows in id_batches:
+        if tally is not None:
+            tally[0] += len(ids)
+        yield rows
+
+
+def write_people(queryset, output, fmt: str, columns=ALL_COLUMNS, *, positions=None, python: bool = False) -> int:
     """Write `queryset` (already scoped by the policy) to `output` (a path or a text stream for
-    CSV, a path or a binary stream for XLSX); return the ids written."""
-    ids: list[int] = []
+    CSV, a path or a binary stream for XLSX); return the number of people written."""
     if fmt == "csv":
+        written = [0]
         close = False
         if isinstance(output, (str, Path)):
             output, close = open(output, "w", encoding="utf-8-sig", newline=""), True  # noqa: SIM115
         try:
-            writer = csv.writer(output)
-            writer.writerow(columns)
-            for batch_ids, rows in iter_batches(queryset, columns, positions=positions):
-                writer.writerows(rows)
-                ids.extend(batch_ids)
+            for piece in people_csv(queryset, columns, positions=positions, python=python, tally=written):
+                output.write(piece)
         finally:
             if close:
                 output.close()
-        return ids
+        return written[0]
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("people")
     sheet.append(list(columns))
+    written = 0
     for batch_ids, rows in iter_batches(queryset, columns, positions=positions):
         for row in rows:
             sheet.append(list(row))
-        ids.extend(batch_ids)
+        written += len(batch_ids)
     workbook.save(output)
-    return ids
+    return written
 
 
 def audit_export(actor, queryset, *, model=Person, id_field: str = "pk", summary: str, request=None, **extra) -> int:
@@ -398,7 +429,7 @@ def audit_export(actor, queryset, *, model=Person, id_field: str = "pk", summary
     return count
 
 
-def export_people(*, actor, queryset, output, fmt: str, request=None, organization=None) -> int:
+def export_people(*, actor, queryset, output, fmt: str, request=None, organization=None, python: bool = False) -> int:
     """Write the export (to a path or a stream) after its audit event; returns the count."""
     assert queryset.model is Person
     from amparo.registry.access import exact_position_q
@@ -411,7 +442,7 @@ def export_people(*, actor, queryset, output, fmt: str, request=None, organizati
         format=fmt,
         organization_filter=getattr(organization, "slug", ""),
     )
-    return len(write_people(queryset, output, fmt, positions=exact_position_q(actor)))
+    return write_people(queryset, output, fmt, positions=exact_position_q(actor), python=python)
 
 
 def stream_people_csv(*, actor, queryset, request=None, organization=None) -> Iterator[str]:
@@ -428,5 +459,4 @@ def stream_people_csv(*, actor, queryset, request=None, organization=None) -> It
         format="csv",
         organization_filter=getattr(organization, "slug", ""),
     )
-    batches_ = (rows for _ids, rows in iter_batches(queryset, positions=exact_position_q(actor)))
-    return csv_chunks(ALL_COLUMNS, batches_, bom=True)
+    return people_csv(queryset, positions=exact_position_q(actor), bom=True)
