@@ -90,9 +90,10 @@ def iso_raw(column: str) -> str:
 
 
 def iso(raw: str) -> str:
-    """SQL: `datetime.isoformat()` of an aware UTC datetime (PostgreSQL's ISO output leaves out
-    zero microseconds, as Python does)."""
-    return f"overlay({raw} placing 'T' from 11 for 1) || '+00:00'"
+    """SQL: `datetime.isoformat()` of an aware UTC datetime. PostgreSQL's ISO text leaves out
+    zero microseconds, as Python does, but also a fraction's trailing zeros (".0001"), which
+    Python writes (".000100")."""
+    return f"overlay(CASE WHEN length({raw}) > 19 THEN rpad({raw}, 26, '0') ELSE {raw} END placing 'T' from 11 for 1) || '+00:00'"
 
 
 def coordinate(text: str, value: str) -> str:

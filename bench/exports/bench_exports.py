@@ -15,7 +15,10 @@ welfare statuses, then times:
 - `amparo affected <crisis> --output FILE` (system actor, then `--as` a consular officer);
 - the crisis page's CSV download (`/crises/<id>/affected.csv`, Django's test client, streamed
   content consumed);
-- `amparo export-people --output FILE.csv` and the registry page's CSV download.
+- `amparo export-people --output FILE.csv` and the registry page's CSV download;
+- on PostgreSQL, where the database writes the rows itself (`registry/export_copy.py`), the same
+  two exports through the Python path (`python=True`, what SQLite runs), for the same run's
+  comparison (`--only python`).
 Every figure is rows written / wall seconds; the load average is printed before and after.
 """
 
@@ -287,10 +290,11 @@ def timed(label: str, fn) -> dict:
         "rows_per_s": round(rows / seconds),
         "cpu_seconds": round(cpu, 3),
         "rows_per_cpu_s": round(rows / cpu) if cpu else None,
+        "load_average": load_average(),
     }
     print(
         f"  {label:<52} {rows:>7} rows {seconds:6.2f} s {rows / seconds:>8,.0f} rows/s"
-        f"  CPU {cpu:6.2f} s {rows / max(cpu, 1e-9):>8,.0f} rows/CPU-s",
+        f"  CPU {cpu:6.2f} s {rows / max(cpu, 1e-9):>8,.0f} rows/CPU-s  load {figure['load_average']}",
         flush=True,
     )
     return figure
@@ -307,7 +311,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--only", default="", help="comma-separated: reference,affected,web,registry")
+    parser.add_argument("--only", default="", help="comma-separated: reference,affected,web,registry,python")
     args = parser.parse_args(argv)
     only = set(filter(None, args.only.split(",")))
     org, crisis = setup(args.people)
@@ -364,6 +368,24 @@ def main(argv=None) -> None:
                     "registry page CSV download (streamed)", lambda: web_download(client, "/registry/people/export.csv")
                 )
             )
+        if connection.vendor == "postgresql" and (not only or "python" in only):
+            from amparo.accounts.policy import system_principal
+            from amparo.crises.export import write_affected_csv
+            from amparo.registry.exporting import export_people
+            from amparo.registry.queries import PersonFilters, search_people
+
+            def python_affected():
+                with open(out / "affected-python.csv", "w", newline="", encoding="utf-8") as stream:
+                    return write_affected_csv(actor=system_principal(), crisis=crisis, stream=stream, python=True)
+
+            def python_registry():
+                people = search_people(system_principal(), PersonFilters(organization=org.pk))
+                return export_people(
+                    actor=system_principal(), queryset=people, output=out / "people-python.csv", fmt="csv", python=True
+                )
+
+            figures.append(timed("Python path: affected list (as SQLite writes it)", python_affected))
+            figures.append(timed("Python path: registry export (as SQLite writes it)", python_registry))
     print(f"load average at the end {load_average()}", flush=True)
     print(json.dumps({"vendor": connection.vendor, "people": args.people, "figures": figures}))
 
