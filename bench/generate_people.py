@@ -2,7 +2,7 @@
 """Generate realistic Latin American people as a field file in the registry's standard columns.
 
     python bench/generate_people.py --count 1000000 --output var/bench/people.csv [--seed 7]
-        [--duplicates 0.0] [--errors 0.15] [--delimiter ,]
+        [--duplicates 0.0] [--errors 0.15] [--delimiter ,] [--first-id 0]
 
 Names follow the region's frequencies (a few very common given names and surnames, a long tail),
 two surnames with particles ("de la Cruz"), compound given names; nationalities weighted like
@@ -13,7 +13,9 @@ them. With `--errors`, a share of rows carry the field's usual mistakes: no acce
 swapped or missing second surname, typos, day-first dates, demonyms instead of codes, phones
 without prefix. With `--duplicates`, that share of rows are extra records of an earlier person
 (same `true_person_id`, different `source_record_id`), with such errors: ground truth for
-matching benchmarks. Deterministic for a seed; pure Python, no dependencies (reusable by any app:
+matching benchmarks. `--first-id` numbers the records from there (P0100000…), so files made with
+different seeds and first ids hold different people, as successive imports into one registry do.
+Deterministic for a seed; pure Python, no dependencies (reusable by any app:
 `from generate_people import generate` yields dicts).
 """
 
@@ -424,8 +426,10 @@ def _typo(rng: random.Random, word: str) -> str:
     return word[:i] + word[i] + word[i:]
 
 
-def generate(count: int, *, seed: int = 7, duplicates: float = 0.0, errors: float = 0.15) -> Iterator[dict]:
-    """Yield `count` rows (dicts of COLUMNS)."""
+def generate(
+    count: int, *, seed: int = 7, duplicates: float = 0.0, errors: float = 0.15, first_id: int = 0
+) -> Iterator[dict]:
+    """Yield `count` rows (dicts of COLUMNS), numbered from `first_id`."""
     rng = random.Random(seed)
     fw, mw, sw = _weights(len(FEMALE), 0.9), _weights(len(MALE), 0.9), _weights(len(SURNAMES), 0.8)
     nat_w = [n[1] for n in NATIONALITIES]
@@ -435,7 +439,7 @@ def generate(count: int, *, seed: int = 7, duplicates: float = 0.0, errors: floa
     for index in range(count):
         if people and rng.random() < duplicates:
             original = rng.choice(people)
-            yield _duplicate(rng, original, index)
+            yield _duplicate(rng, original, first_id + index)
             continue
         female = rng.random() < 0.48
         names = rng.choices(FEMALE if female else MALE, fw if female else mw, k=2)
@@ -451,7 +455,7 @@ def generate(count: int, *, seed: int = 7, duplicates: float = 0.0, errors: floa
         lead = rng.choice(leads)
         local = lead + "".join(rng.choice("0123456789") for _ in range(length - len(lead)))
         row = {
-            "source_record_id": f"P{index:07d}",
+            "source_record_id": f"P{first_id + index:07d}",
             "given_names": given,
             "first_surname": first,
             "second_surname": second,
@@ -474,7 +478,7 @@ def generate(count: int, *, seed: int = 7, duplicates: float = 0.0, errors: floa
             "preferred_channel": rng.choice(("whatsapp", "whatsapp", "sms", "")),
             "whatsapp": rng.choice(("yes", "yes", "no")),
             "languages": " ".join(langs),
-            "true_person_id": f"T{index:07d}",
+            "true_person_id": f"T{first_id + index:07d}",
         }
         if rng.random() < 0.2:
             row["email"] = (
@@ -540,11 +544,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--duplicates", type=float, default=0.0, help="share of rows that repeat an earlier person")
     parser.add_argument("--errors", type=float, default=0.15, help="share of rows with field errors")
     parser.add_argument("--delimiter", default=",")
+    parser.add_argument("--first-id", type=int, default=0, help="number of the first record (P0000000 by default)")
     args = parser.parse_args(argv)
     out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
     writer = csv.writer(out, delimiter=args.delimiter)
     writer.writerow(COLUMNS)
-    for row in generate(args.count, seed=args.seed, duplicates=args.duplicates, errors=args.errors):
+    for row in generate(
+        args.count, seed=args.seed, duplicates=args.duplicates, errors=args.errors, first_id=args.first_id
+    ):
         writer.writerow([row[c] for c in COLUMNS])
     if out is not sys.stdout:
         out.close()

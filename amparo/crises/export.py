@@ -5,10 +5,13 @@ neutralised (the registry's rule)."""
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from datetime import UTC
 
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils.dateparse import parse_datetime
 
 from amparo.accounts import audit, disclosure
@@ -81,6 +84,7 @@ _WELFARE_VALUES = (
     "in_area",
 )
 _W = EXACT + 1
+_TIME_VALUES = (4, 5, 6, 7)  # the timestamps among _WELFARE_VALUES
 
 
 def export_rows(user, crisis: Crisis, params=None) -> QuerySet[WelfareStatus]:
@@ -105,10 +109,16 @@ def open_affected_export(*, actor, crisis: Crisis, params=None, request=None) ->
     return count, _batches(actor, qs)
 
 
+# How Django stores a datetime in SQLite (UTC, naive): rewritten as isoformat() writes it, unparsed.
+_SQLITE_TIME = re.compile(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?\Z")
+
+
 def _iso(value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
+        if _SQLITE_TIME.match(value):
+            return f"{value[:10]}T{value[11:]}+00:00"
         value = parse_datetime(value)
     if value.tzinfo is None:  # SQLite gives naive datetimes, in UTC
         value = value.replace(tzinfo=UTC)
@@ -118,7 +128,15 @@ def _iso(value) -> str:
 def _batches(actor, qs) -> Iterator[list]:
     cells = PersonCells(STANDARD_COLUMNS)
     names, exact = person_values(exact_position_q(actor), relation="person")
-    values = qs.annotate(_exact=exact).values_list(*names, "_exact", *_WELFARE_VALUES)
+    welfare: list = list(_WELFARE_VALUES)
+    if connections[qs.db].vendor == "sqlite":
+        # Timestamps read as the text SQLite holds: the driver's converter (keyed on the column's
+        # declared type) would parse each into a datetime only for it to be written back as text.
+        texts = {f"_text_{i}": Cast(welfare[i], TextField()) for i in _TIME_VALUES}
+        qs = qs.annotate(**texts)
+        for i, alias in zip(_TIME_VALUES, texts, strict=True):
+            welfare[i] = alias
+    values = qs.annotate(_exact=exact).values_list(*names, "_exact", *welfare)
     when = Cache(_iso)
     code = Cache(lambda value: neutralize("" if value is None else str(value)))
     words = Cache(json_words)

@@ -9,6 +9,8 @@ to skip duplicates) and is used only for append-only bulk paths.
 
 from __future__ import annotations
 
+import operator
+import zlib
 from collections.abc import Sequence
 
 from django.db import connection, models
@@ -19,7 +21,7 @@ def _preparers(model: type[models.Model], names: Sequence[str]):
     preps = []
     for field in fields:
         if isinstance(field, models.JSONField):
-            preps.append(lambda value, f=field: f.get_db_prep_save(value, connection))
+            preps.append(_json_cached(field))
         elif isinstance(field, models.DateTimeField | models.DateField | models.UUIDField):
             preps.append(_cached(field))
         else:
@@ -43,6 +45,23 @@ def _cached(field):
     return prep
 
 
+def _json_cached(field):
+    """JSON lists of strings repeat too (languages): each distinct one is encoded once."""
+    cache: dict = {}
+
+    def prep(value):
+        if type(value) is list and all(type(v) is str for v in value):
+            key = tuple(value)
+            try:
+                return cache[key]
+            except KeyError:
+                cache[key] = prepared = field.get_db_prep_save(value, connection)
+                return prepared
+        return field.get_db_prep_save(value, connection)
+
+    return prep
+
+
 def insert_rows(
     model: type[models.Model],
     names: Sequence[str],
@@ -55,12 +74,20 @@ def insert_rows(
     `model`'s table. Returns the new primary keys, in order, when `returning_pk`.
 
     SQLite: multi-row INSERT statements. PostgreSQL: COPY (new primary keys are taken from the
-    table's sequence first), or, to skip conflicting rows, a pipelined executemany."""
+    table's sequence first), or, to skip conflicting rows, COPY into a temporary staging table
+    and one INSERT … SELECT … ON CONFLICT DO NOTHING."""
     if not rows:
         return []
     fields, preps = _preparers(model, names)
-    if any(preps):
-        rows = [tuple(p(v) if p else v for p, v in zip(preps, row, strict=True)) for row in rows]
+    active = [(index, prep) for index, prep in enumerate(preps) if prep]
+    if active:  # only the columns that need it (dates, JSON), not every value of every row
+        prepared = []
+        for row in rows:
+            row = list(row)
+            for index, prep in active:
+                row[index] = prep(row[index])
+            prepared.append(row)
+        rows = prepared
     # The DB-API connection itself: Django's debug cursor (DEBUG on in development) would format
     # and keep every one of these large statements.
     connection.ensure_connection()
@@ -99,10 +126,19 @@ def _insert_postgresql(model, fields, rows, *, returning_pk: bool, ignore_confli
     pks: list = []
     with connection.connection.cursor() as cursor:
         if ignore_conflicts:
-            placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) ON CONFLICT DO NOTHING", rows
+            # COPY into a session's staging table of the same columns, then one INSERT … SELECT
+            # that skips the conflicting rows: a statement per batch instead of one per row.
+            names = ", ".join(columns)
+            staging = quote(f"bulk_{model._meta.db_table}_{zlib.crc32(names.encode()):08x}"[:63])
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} AS SELECT {names} FROM {table} WITH NO DATA"
             )
+            cursor.execute(f"TRUNCATE {staging}")
+            with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} ON CONFLICT DO NOTHING")
+            cursor.execute(f"TRUNCATE {staging}")
             return []
         if returning_pk:
             pk_column = model._meta.pk.column
@@ -130,8 +166,12 @@ def insert_dicts(
     names = [f.attname for f in fields]
     constant = {f.attname: f.get_default() for f in fields if not callable(f.default) or f.default in (list, dict)}
     dynamic = [f for f in fields if f.attname not in constant]
+    ordered = operator.itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     rows = []
     for values in dicts:
-        missing = {f.attname: f.get_default() for f in dynamic if f.attname not in values}
-        rows.append(tuple(values[n] if n in values else missing.get(n, constant.get(n)) for n in names))
+        row = {**constant, **values}
+        for f in dynamic:
+            if f.attname not in values:
+                row[f.attname] = f.get_default()
+        rows.append(ordered(row))
     return insert_rows(model, names, rows, returning_pk=returning_pk, ignore_conflicts=ignore_conflicts)

@@ -1,20 +1,23 @@
 """PostgreSQL writes an export's CSV itself (issue 19): one `COPY (…) TO STDOUT WITH (FORMAT csv)`
-whose query builds every cell, streamed to the caller in pieces of ~64 KB.
+whose query builds every cell, streamed to the caller in pieces of ~64 KB (memory stays flat).
 
 The query wraps the SQL of the SAME scoped queryset the Python path reads (`qs.query.
 sql_with_params()`, its parameters bound by the driver's own quoting): scoping and audit stay where
-they are. Related rows (contacts, the first document, open consents, nationalities) are joined as
-LATERAL aggregates; the cells follow the rules of `exporting.PersonCells` and `neutralize` exactly
-(control characters removed; a cell starting with = + - @, tab or carriage return that is not a
-plain number gets a leading apostrophe), dates and timestamps are formatted as Python's
-`isoformat()` writes them (timestamps in UTC, "+00:00"), coordinates with C's `%.6f` (PostgreSQL's
-`to_char` on a float8 calls it, as Python's format does: the same correctly rounded digits).
-A test on PostgreSQL holds the two paths byte-identical (`crises/tests/test_export_copy.py`,
-`registry/tests/test_export_copy.py`).
+they are. Related rows (contacts, the first document, open consents, nationalities) are
+aggregated per person of the export and joined; the cells follow the rules of
+`exporting.PersonCells` and `neutralize` exactly (control characters removed; a cell starting with
+= + - @, tab or carriage return that is not a plain number of ASCII digits gets a leading
+apostrophe), dates and timestamps are written as Python's `isoformat()` writes them (timestamps in
+UTC, "+00:00"), coordinates as f"{x:.6f}" (see `coordinate`). Tests on PostgreSQL hold the two
+paths byte-identical (`crises/tests/test_export_copy.py`, `registry/tests/test_export_copy.py`).
 
 Empty cells are written as NULL (COPY writes an empty string as `""`, Python's csv writer as
 nothing), and each row's final line feed becomes CR LF (Python's csv writer ends rows with CR LF;
-a line feed inside a quoted cell is left as it is, by both).
+a line feed inside a quoted cell is left as it is, by both). Both quote a cell only when it holds
+a comma, a double quote, CR or LF.
+
+Where the time goes (100,000 affected people, bench/README.md): the scoped query and its sort,
+the four aggregates, the per-row text conversions; the Python side only passes bytes along.
 """
 
 from __future__ import annotations

@@ -36,8 +36,16 @@ def index_people(people: Sequence[Person], *, replace: bool = True) -> int:
     return write_keys((person.pk, keys_of(person)) for person in people)
 
 
-def write_keys(people_keys: Iterable[tuple[int, set[str]]]) -> int:
-    """Insert (person id, keys) pairs into NameKey, and the new tokens into NameWord (bulk)."""
+def write_keys(
+    people_keys: Iterable[tuple[int, set[str]]], *, new_people: bool = False, known_words: set[str] | None = None
+) -> int:
+    """Insert (person id, keys) pairs into NameKey, and the new tokens into NameWord (bulk).
+
+    `new_people`: the people were created in this transaction, so none of their keys can exist
+    yet and they go in without a conflict check (COPY on PostgreSQL). `known_words`: words the
+    caller already wrote to NameWord (a long import keeps one set for all its batches); they are
+    skipped, and the words written are added to it. Rows go in sorted by key, the index's order,
+    so each batch touches few index pages however large the index grows."""
     rows: list[tuple[str, int]] = []
     words: set[str] = set()
     for person_id, keys in people_keys:
@@ -45,8 +53,13 @@ def write_keys(people_keys: Iterable[tuple[int, set[str]]]) -> int:
             rows.append((key, person_id))
             if not key.startswith("="):
                 words.add(key)
+    if known_words is not None:
+        words -= known_words
     insert_rows(NameWord, ["word"], [(w,) for w in sorted(words)], ignore_conflicts=True)
-    insert_rows(NameKey, ["key", "person"], rows, ignore_conflicts=True)
+    if known_words is not None:
+        known_words |= words
+    rows.sort()
+    insert_rows(NameKey, ["key", "person"], rows, ignore_conflicts=not new_people)
     return len(rows)
 
 

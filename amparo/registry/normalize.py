@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "van", "von", "der"})
 MAX_TOKEN = 40  # longer tokens are truncated (NameWord.word, NameKey.key)
@@ -43,6 +44,21 @@ def tokens(text: str, *, keep_particles: bool = False) -> list[str]:
     return list(dict.fromkeys(words))
 
 
+@lru_cache(maxsize=1 << 16)
+def _words(part: str) -> tuple[str, ...]:
+    """The folded words of one part of a name, particles kept (cached: a registry repeats its
+    given names and surnames; imports and re-indexing fold each distinct one once)."""
+    return tuple(w[:MAX_TOKEN] for w in _TOKEN_RE.findall(fold(part)))
+
+
+def _main_tokens(given_names: str, first_surname: str, second_surname: str) -> list[str]:
+    """tokens(f"{given_names} {first_surname} {second_surname}"), from each part's cached words:
+    folding works character by character and no token spans the spaces between the parts."""
+    words = [*_words(f"{given_names}"), *_words(f"{first_surname}"), *_words(f"{second_surname}")]
+    kept = [w for w in words if w not in PARTICLES]
+    return list(dict.fromkeys(kept or words))
+
+
 def pair_key(a: str, b: str) -> str:
     a, b = sorted((a, b))
     return f"={a} {b}"
@@ -50,7 +66,7 @@ def pair_key(a: str, b: str) -> str:
 
 def name_variants(given_names: str, first_surname: str, second_surname: str, other_names: Iterable[str] = ()):
     """Each name the person is known by, as a token list (main name first)."""
-    variants = [tokens(f"{given_names} {first_surname} {second_surname}")]
+    variants = [_main_tokens(given_names, first_surname, second_surname)]
     for other in other_names or ():
         if isinstance(other, str) and other.strip():
             variants.append(tokens(other))

@@ -5,11 +5,15 @@ names (SQLite or PostgreSQL), each figure next to a reference measured in the sa
     DATABASE_URL=sqlite:///var/bench/reg.sqlite3 python bench/registry/bench_registry.py import FILE.csv
     DATABASE_URL=... python bench/registry/bench_registry.py raw FILE.csv
     DATABASE_URL=... python bench/registry/bench_registry.py search FILE.csv [--queries 400]
+    DATABASE_URL=... python bench/registry/bench_registry.py series FILE1.csv FILE2.csv ...
 
 - `raw`: the reference. Reads the same file with the csv module and bulk-inserts the same rows
   into the same tables (people, nationalities, contacts, documents, location history, consents)
   with raw multi-row INSERTs, without parsing, validating, normalising or indexing names.
 - `import`: `amparo import-people`'s service (registry.importing.engine.import_people) on the file.
+- `series`: imports the files one after the other into the same registry (files of different
+  people: bench/registry/series.sh makes ten of 100,000) and prints each file's time and the
+  registry's size before it: the cost per row must stay flat as the registry grows.
 - `search`: after `import`, name queries sampled from the file (seeded) as users type them: given
   name + surname in either order, full names, accents dropped, capitals, prefixes being typed,
   single surnames; each query fetches the first page (51 rows) exactly as the list page does
@@ -275,6 +279,51 @@ def run_import(path: Path) -> dict:
     }
 
 
+def run_series(paths: list[Path]) -> dict:
+    """Each file imported in turn into the same registry, with its own clock."""
+    from amparo.accounts.policy import system_principal
+    from amparo.registry.importing.engine import import_people
+
+    org = setup()
+    files = []
+    for number, path in enumerate(paths, 1):
+        before = Person.objects.count()
+        with CpuClock() as clock:
+            result = import_people(
+                actor=system_principal("bench"),
+                organization=org,
+                path=path,
+                report_path=path.with_suffix(".rejected.csv"),
+            )
+        figures = {
+            "file": number,
+            "name": path.name,
+            "people_before": before,
+            "rows": result.rows,
+            "imported": result.imported,
+            "updated": result.updated,
+            "rejected": result.rejected,
+            "seconds": round(clock.wall, 2),
+            "cpu_seconds": round(clock.cpu, 2),
+            "server_cpu_seconds": round(clock.server_cpu, 2),
+            "load_average": os.getloadavg()[0],
+        }
+        files.append(figures)
+        print(
+            f"file {number} ({path.name}) into {before:,} people: {result.summary}; {clock.wall:.1f} s wall, "
+            f"{clock.cpu:.1f} CPU-s ({clock.server_cpu:.1f} of them the server's), load {figures['load_average']:.2f}",
+            file=sys.stderr,
+            flush=True,
+        )
+    first, last = files[0], files[-1]
+    return {
+        "files": files,
+        "people": Person.objects.count(),
+        "last_vs_first_wall": last["seconds"] / first["seconds"],
+        "last_vs_first_cpu": last["cpu_seconds"] / first["cpu_seconds"],
+    }
+
+
 def _queries(path: Path, count: int, seed: int) -> list[tuple[str, str, str, str]]:
     """(kind, query, given_names, first_surname) sampled from the file: reservoir sampling."""
     from amparo.registry import normalize
@@ -365,18 +414,22 @@ def run_search(path: Path, count: int, seed: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["raw", "import", "search"])
-    parser.add_argument("file", type=Path)
+    parser.add_argument("what", choices=["raw", "import", "search", "series"])
+    parser.add_argument("file", type=Path, nargs="+", help="one file (several for series)")
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--method", choices=["bulk_create", "sql"], default="bulk_create")
     args = parser.parse_args()
+    if args.what != "series" and len(args.file) != 1:
+        parser.error(f"{args.what} reads one file")
     if args.what == "raw":
-        figures = raw_insert(args.file, method=args.method)
+        figures = raw_insert(args.file[0], method=args.method)
     elif args.what == "import":
-        figures = run_import(args.file)
+        figures = run_import(args.file[0])
+    elif args.what == "series":
+        figures = run_series(args.file)
     else:
-        figures = run_search(args.file, args.queries, args.seed)
+        figures = run_search(args.file[0], args.queries, args.seed)
     figures = {"what": args.what, "database": vendor(), **figures}
     print(json.dumps(figures))
 

@@ -4,7 +4,8 @@
 #   bash bench/registry/run.sh                 # 1M people
 #   BENCH_PEOPLE=100000 bash bench/registry/run.sh
 # PostgreSQL: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432), databases
-# amparo_bench_raw and amparo_bench_import are dropped and re-created. The raw reference is the
+# amparo_bench_raw and amparo_bench_import (prefix BENCH_DB_PREFIX, default amparo_bench) are
+# dropped and re-created. The raw reference is the
 # registry's own fastest insert path (BENCH_RAW_METHOD=sql, the default) or Django's bulk_create
 # (BENCH_RAW_METHOD=bulk_create).
 set -euo pipefail
@@ -38,10 +39,11 @@ run sqlite "sqlite:///$OUT/raw.sqlite3" "sqlite:///$OUT/import.sqlite3"
 
 PG="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
 if "$PY" -c "import psycopg,sys; psycopg.connect('$PG/postgres', connect_timeout=2).close()" 2>/dev/null; then
-  for db in amparo_bench_raw amparo_bench_import; do
+  RAWDB="${BENCH_DB_PREFIX:-amparo_bench}_raw" IMPDB="${BENCH_DB_PREFIX:-amparo_bench}_import"
+  for db in "$RAWDB" "$IMPDB"; do
     "$PY" -c "import psycopg; c=psycopg.connect('$PG/postgres', autocommit=True); c.execute('DROP DATABASE IF EXISTS $db'); c.execute('CREATE DATABASE $db')"
   done
-  run postgresql "$PG/amparo_bench_raw" "$PG/amparo_bench_import"
+  run postgresql "$PG/$RAWDB" "$PG/$IMPDB"
 else
   echo "PostgreSQL not reachable at $PG: skipped"
 fi

@@ -303,6 +303,7 @@ class _Writer:
     def __init__(self, *, principal, organization, dry_run, result):
         self.principal, self.organization, self.dry_run, self.result = principal, organization, dry_run, result
         self.touched: list[int] = []  # people written, for the apps' person_saved hooks
+        self.known_words: set[str] = set()  # name words already in NameWord (written by this import)
 
     def flush(self, batch: list[tuple[int, ParsedRow]]) -> None:
         if not batch:
@@ -416,7 +417,7 @@ class _Writer:
         insert_dicts(Document, documents)
         insert_dicts(LocationHistory, locations)
         insert_dicts(Consent, consents)
-        indexing.write_keys(keys)
+        indexing.write_keys(keys, new_people=True, known_words=self.known_words)
         return pks
 
     # -- people already in the registry ------------------------------------------------------

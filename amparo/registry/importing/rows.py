@@ -24,12 +24,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from amparo.core.text import clean_text, describe, has_control_characters
+from amparo.core.text import CONTROL_CHARACTERS, clean_text, describe, has_control_characters
 from amparo.registry.columns import CONSENT_COLUMNS
 from amparo.registry.importing import vocabulary
 from amparo.registry.models import ConsentMethod, DatePrecision, Sex
@@ -107,19 +108,16 @@ def parse_row(row: Mapping[str, object], *, context: RowContext) -> ParsedRow:
     """Validate one row of standard columns; see the module docstring."""
     errors: list[FieldError] = []
     warnings: list[FieldError] = []
-    cells: dict[str, str] = {}
-    for key, value in row.items():
-        if not key:
-            continue
-        text = cell_text(value)
-        if has_control_characters(text):
-            # One NUL would fail the whole batch in PostgreSQL, others every XLSX export: removed.
-            found = describe(text)
-            text = clean_text(text).strip()
-            warnings.append(
-                FieldError(key, _("invisible control characters removed (%(chars)s)") % {"chars": found}, text)
-            )
-        cells[key] = text
+    cells: dict[str, str] = {key: cell_text(value) for key, value in row.items() if key}
+    if CONTROL_CHARACTERS.search("\n".join(cells.values())):  # one search a row ("\n" is allowed)
+        for key, text in cells.items():
+            if has_control_characters(text):
+                # One NUL would fail the whole batch in PostgreSQL, others every XLSX export: removed.
+                found = describe(text)
+                cells[key] = text = clean_text(text).strip()
+                warnings.append(
+                    FieldError(key, _("invisible control characters removed (%(chars)s)") % {"chars": found}, text)
+                )
 
     def error(column: str, message: str) -> None:
         errors.append(FieldError(column, message, cells.get(column, "")))
@@ -148,7 +146,7 @@ def parse_row(row: Mapping[str, object], *, context: RowContext) -> ParsedRow:
     dob = cells.get("date_of_birth", "")
     if dob:
         try:
-            data.birth_date, data.birth_date_precision = parse_date(dob)
+            data.birth_date, data.birth_date_precision = parse_date(dob, this_year=context.today.year)
         except ValueError:
             error("date_of_birth", _("not a date (use YYYY-MM-DD or DD/MM/YYYY)"))
         else:
@@ -159,14 +157,10 @@ def parse_row(row: Mapping[str, object], *, context: RowContext) -> ParsedRow:
 
     nationality = cells.get("nationality", "")
     if nationality:
-        codes = []
-        for part in _split_countries(nationality):
-            code = vocabulary.country_code(part)
-            if code is None:
-                error("nationality", _("unknown nationality “%(value)s”") % {"value": part})
-                break
-            codes.append(code)
-        data.nationalities = list(dict.fromkeys(codes))
+        codes, unknown = _nationalities(nationality)
+        if unknown is not None:
+            error("nationality", _("unknown nationality “%(value)s”") % {"value": unknown})
+        data.nationalities = list(codes)
 
     country = cells.get("country", "")
     if country:
@@ -205,18 +199,10 @@ def parse_row(row: Mapping[str, object], *, context: RowContext) -> ParsedRow:
             data.preferred_language = tag
     languages = cells.get("languages", "")
     if languages:
-        tags = []
-        for part in _SPLIT_MULTI.split(languages):
-            if not part:
-                continue
-            tag = vocabulary.language_tag(part)
-            # "es fr" (space-separated, as exports write them) but "criollo haitiano" is one.
-            found = [tag] if tag else [vocabulary.language_tag(word) for word in part.split()]
-            if not found or None in found:
-                error("languages", _("unknown language “%(value)s”") % {"value": part})
-                break
-            tags.extend(found)
-        data.languages = list(dict.fromkeys(tags))
+        tags, unknown = _language_tags(languages)
+        if unknown is not None:
+            error("languages", _("unknown language “%(value)s”") % {"value": unknown})
+        data.languages = list(tags)
     if data.preferred_language and data.preferred_language not in data.languages:
         data.languages = [data.preferred_language, *data.languages]
 
@@ -278,7 +264,8 @@ def parse_row(row: Mapping[str, object], *, context: RowContext) -> ParsedRow:
         for part in _SPLIT_PHONES.split(phone_cell):
             if not part.strip():
                 continue
-            parsed = parse_phone(part, *regions)
+            # A number with its country prefix is read without the regions: one cache entry.
+            parsed = _parse_phone(part, () if part.lstrip()[:1] == "+" or part.lstrip()[:2] == "00" else regions)
             if not parsed.is_valid:
                 warnings.append(FieldError("phone", _("phone kept as written: it does not parse"), part))
             phones.append((parsed, whatsapp and not phones))
@@ -290,10 +277,34 @@ def parse_row(row: Mapping[str, object], *, context: RowContext) -> ParsedRow:
     return ParsedRow(data=data, errors=[], warnings=warnings, phones=phones, present=present)
 
 
-def parse_date(text: str) -> tuple[date, str]:
+@lru_cache(maxsize=1 << 16)
+def _parse_phone(text: str, regions: tuple[str, ...]) -> ParsedPhone:
+    """parse_phone, once per distinct (phone as written, regions): households and re-sent files
+    repeat them."""
+    return parse_phone(text, *regions)
+
+
+def parse_date(text: str, *, this_year: int | None = None) -> tuple[date, str]:
     """ISO (1990-05-17, 1990-05, 1990) or day first (17/05/1990, 17-05-1990, 17.05.90) → (date,
-    precision). Raises ValueError."""
-    text = text.strip()
+    precision); two-digit years are read against `this_year` (today's by default). Raises
+    ValueError."""
+    parsed = _parse_date(text.strip(), this_year or date.today().year)
+    if parsed is None:
+        raise ValueError(text)
+    return parsed
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_date(text: str, this_year: int) -> tuple[date, str] | None:
+    """parse_date, cached by the text (a file repeats its dates of birth): None when not a date.
+    Two-digit years are read against `this_year`, part of the cache's key."""
+    try:
+        return _read_date(text, this_year)
+    except ValueError:
+        return None
+
+
+def _read_date(text: str, this_year: int) -> tuple[date, str]:
     if "T" in text or " " in text:  # "1990-05-17 00:00:00" from spreadsheets
         text = re.split(r"[T ]", text, maxsplit=1)[0]
     match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
@@ -303,7 +314,7 @@ def parse_date(text: str) -> tuple[date, str]:
     if match:
         year = int(match[3])
         if year < 100:
-            year += 2000 if year <= date.today().year % 100 else 1900
+            year += 2000 if year <= this_year % 100 else 1900
         return date(year, int(match[2]), int(match[1])), DatePrecision.DAY
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", text) or re.fullmatch(r"(\d{1,2})/(\d{4})", text)
     if match:
@@ -315,9 +326,14 @@ def parse_date(text: str) -> tuple[date, str]:
 
 
 def _sex(value: str, context: RowContext) -> str | None:
+    return _sex_code(value, context.m_means_female)
+
+
+@lru_cache(maxsize=1 << 12)
+def _sex_code(value: str, m_means_female: bool) -> str | None:
     key = re.sub(r"[^a-z]+", " ", vocabulary.normalize.fold(value)).strip()
     if key == "m":
-        return Sex.FEMALE if context.m_means_female else Sex.MALE
+        return Sex.FEMALE if m_means_female else Sex.MALE
     return _SEX_WORDS.get(key)
 
 
@@ -336,6 +352,36 @@ def _coordinate(text: str, low: float, high: float, column: str, error) -> float
     return value
 
 
+@lru_cache(maxsize=1 << 12)
+def _nationalities(text: str) -> tuple[tuple[str, ...], str | None]:
+    """A nationality cell → (its country codes, without repeats; the first part not understood, or
+    None). Cached by the cell as written."""
+    codes = []
+    for part in _split_countries(text):
+        code = vocabulary.country_code(part)
+        if code is None:
+            return tuple(dict.fromkeys(codes)), part
+        codes.append(code)
+    return tuple(dict.fromkeys(codes)), None
+
+
+@lru_cache(maxsize=1 << 12)
+def _language_tags(text: str) -> tuple[tuple[str, ...], str | None]:
+    """A languages cell → (its BCP 47 tags, without repeats; the first part not understood, or
+    None). Cached by the cell as written."""
+    tags = []
+    for part in _SPLIT_MULTI.split(text):
+        if not part:
+            continue
+        tag = vocabulary.language_tag(part)
+        # "es fr" (space-separated, as exports write them) but "criollo haitiano" is one.
+        found = [tag] if tag else [vocabulary.language_tag(word) for word in part.split()]
+        if not found or None in found:
+            return tuple(dict.fromkeys(tags)), part
+        tags.extend(found)
+    return tuple(dict.fromkeys(tags)), None
+
+
 def _split_countries(text: str) -> list[str]:
     parts = [p for p in _SPLIT_MULTI.split(text) if p]
     if len(parts) == 1 and " y " in f" {parts[0].lower()} ":
@@ -345,17 +391,20 @@ def _split_countries(text: str) -> list[str]:
 
 def cell_text(value) -> str:
     """A cell as text: spreadsheets give numbers and dates, CSV gives strings."""
-    if value is None:
+    if type(value) is str:  # a CSV's every cell: the common case first
+        text = value.strip()
+    elif value is None:
         return ""
-    if isinstance(value, datetime):
+    elif isinstance(value, datetime):
         return value.date().isoformat()
-    if isinstance(value, date):
+    elif isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float):
+    elif isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, int):
+    elif isinstance(value, int):
         return str(value)
-    text = str(value).strip()
+    else:
+        text = str(value).strip()
     if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
         return text[1:]  # undo an export's formula neutralisation
     return text

@@ -1,7 +1,9 @@
 """How field files write countries, nationalities, languages, places and yes/no, and what they mean.
 
 Lookups are on folded text (normalize.fold: no accents, lower-case), so "Guatemalteca",
-"GUATEMALTECA" and "guatemalteca" read the same. Countries: ISO alpha-2 and alpha-3 codes,
+"GUATEMALTECA" and "guatemalteca" read the same. Each lookup is cached by the text as written: a
+file of a million rows holds a few hundred distinct countries, languages and yes/no spellings, so
+each is folded and looked up once. Countries: ISO alpha-2 and alpha-3 codes,
 English names (pycountry), Spanish names, and demonyms in both genders in Spanish and English.
 """
 
@@ -93,6 +95,10 @@ def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", normalize.fold(text)).strip()
 
 
+_CACHE = 1 << 14
+
+
+@lru_cache(maxsize=_CACHE)
 def country_code(text: str) -> str | None:
     """'HND', 'hondureña', 'Honduras', 'hn' → 'HN'; None when unknown."""
     return _countries().get(_key(text)) if text and text.strip() else None
@@ -137,6 +143,7 @@ def _subdivisions(country: str) -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=_CACHE)
 def subdivision_code(text: str, country: str) -> str | None:
     """'MX-GRO', 'GRO' or 'Guerrero' (with country MX) → 'MX-GRO'; None when unknown."""
     if not text or not text.strip():
@@ -191,6 +198,7 @@ def _languages() -> dict[str, str]:
 _BCP47 = re.compile(r"^([a-zA-Z]{2,3})(-[a-zA-Z0-9]{2,8})*$")
 
 
+@lru_cache(maxsize=_CACHE)
 def language_tag(text: str) -> str | None:
     """'Español', 'es-MX', 'kreyòl' → a BCP 47 tag ('es', 'es-MX', 'ht'); None when unknown."""
     if not text or not text.strip():
@@ -219,14 +227,25 @@ _NO = frozenset({"no", "n", "0", "false", "falso", "non", "nao", "rechaza", "no 
 
 def yes_no(text: str) -> bool | None:
     """True, False, or None for blank. Raises ValueError for anything else."""
-    key = _key(text or "")
+    answer = _yes_no(text or "")
+    if answer is _UNKNOWN:
+        raise ValueError(text)
+    return answer
+
+
+_UNKNOWN = object()
+
+
+@lru_cache(maxsize=_CACHE)
+def _yes_no(text: str):
+    key = _key(text)
     if not key:
         return None
     if key in _YES:
         return True
     if key in _NO:
         return False
-    raise ValueError(text)
+    return _UNKNOWN
 
 
 _CHANNELS = {
@@ -250,6 +269,7 @@ _CHANNELS = {
 }
 
 
+@lru_cache(maxsize=_CACHE)
 def channel_code(text: str) -> str | None:
     return _CHANNELS.get(_key(text or ""))
 
@@ -295,6 +315,7 @@ _DOCUMENT_TYPES = {
 }
 
 
+@lru_cache(maxsize=_CACHE)
 def document_type_code(text: str) -> str | None:
     key = _key(text or "")
     return _DOCUMENT_TYPES.get(key) or _DOCUMENT_TYPES.get(key.replace(" ", "_"))
