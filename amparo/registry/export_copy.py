@@ -230,14 +230,27 @@ def copy_statement(
     inputs = ", ".join("m." + c.removeprefix("d.") for c in safe_columns)
     dirty = f"concat({inputs}) ~ {_literal(_CONTROL)}" if safe_columns else "false"
     select = ",\n       ".join(_safe_cell(c) if isinstance(c, Safe) else c for c in chosen)
+    names = ", ".join(inner_names)
+    if len(order) == 1:
+        rows, ordinal = f"s({names}) AS MATERIALIZED ({inner_sql})", order[0]
+    else:
+        # Several keys (surname, given names, id): numbered once on the narrow scoped rows, so the
+        # sort of the finished rows compares one integer (comparing text keys deep inside a
+        # wide row cost a quarter of the statement's time).
+        keys = ", ".join(f"i.{name}" for name in order)
+        rows = (
+            f"s AS MATERIALIZED (SELECT i.*, row_number() OVER (ORDER BY {keys}) AS ordinal"
+            f" FROM ({inner_sql}) AS i({names}))"
+        )
+        ordinal = "ordinal"
     return (
-        f"COPY (WITH s({', '.join(inner_names)}) AS MATERIALIZED ({inner_sql})"
+        f"COPY (WITH {rows}"
         f"{_RELATED.format(consents=_consents())}"
         f"SELECT {select}\n"
         f"FROM (SELECT m.*, {dirty} AS dirty FROM (\n"
         f"  SELECT {', '.join([*_MIDDLE_PERSON, *middle])}\n  FROM s {_JOINS}\n"
         f"  OFFSET 0) AS m OFFSET 0) AS d\n"
-        f"ORDER BY {', '.join(f'd.{name}' for name in order)}) TO STDOUT WITH (FORMAT csv)"
+        f"ORDER BY d.{ordinal}) TO STDOUT WITH (FORMAT csv)"
     )
 
 

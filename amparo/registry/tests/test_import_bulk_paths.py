@@ -163,3 +163,14 @@ def test_insert_rows_skips_conflicts_with_the_table_and_within_the_rows(shelter)
         raise RuntimeError
     insert_rows(Nationality, ["person", "country"], [(person.pk, "GT"), (person.pk, "GT")], ignore_conflicts=True)
     assert list(Nationality.objects.values_list("person_id", "country")) == [(person.pk, "GT")]
+
+
+def test_insert_rows_keeps_every_character_and_value_as_given(shelter):
+    person = Person.objects.create(registering_organization=shelter, given_names="Ana")
+    odd = ["back\\slash", "tab\there", "new\nline", "cr\rlf", "\\N", "ñandú"]
+    insert_rows(NameWord, ["word"], [(w,) for w in odd])
+    insert_rows(NameKey, ["key", "person"], [(w, person.pk) for w in odd], ignore_conflicts=True)
+    insert_rows(Nationality, ["person", "country"], [(str(person.pk), "GT")])  # not an int: psycopg formats it
+    assert set(NameWord.objects.values_list("word", flat=True)) == set(odd)
+    assert set(NameKey.objects.values_list("key", flat=True)) == set(odd)
+    assert Nationality.objects.get().person_id == person.pk
