@@ -351,7 +351,8 @@ def run_table(_args) -> None:
     def add(what, a, b, unit="ms", fmt="{:.1f}"):
         if a is None or b is None:
             return
-        lines.append((what, fmt.format(a) + f" {unit}", fmt.format(b) + f" {unit}", f"{b / a:.2f}x" if a else "-"))
+        unit = f" {unit}" if unit else ""
+        lines.append((what, fmt.format(a) + unit, fmt.format(b) + unit, f"{b / a:.2f}x" if a else "-"))
 
     s, t = small.get("search", {}), large.get("search", {})
     for key, what in (
