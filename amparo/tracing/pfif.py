@@ -40,9 +40,9 @@ from amparo.accounts import audit, policy
 from amparo.accounts.codes import AuditAction, ConsentPurpose, RecordStatus
 from amparo.accounts.models import Organization
 from amparo.core.places import is_country_code, is_subdivision_code
-from amparo.registry import normalize
-from amparo.registry.bulk import insert_dicts, insert_rows
-from amparo.registry.models import DatePrecision, NameKey, NameWord, Person, Sex
+from amparo.registry import indexing, normalize
+from amparo.registry.bulk import insert_dicts
+from amparo.registry.models import DatePrecision, Person, Sex
 from amparo.tracing.codes import OPEN_STATES, InquirySource, NoteKind, Wish
 from amparo.tracing.models import FoundNote, Inquiry
 
@@ -481,7 +481,8 @@ def _write(principal, organization: Organization, document: PfifDocument, result
         keys.append((pk, normalize.person_keys(row["given_names"], row["first_surname"], row["second_surname"],
                                                row["other_names"])))  # fmt: skip
     if keys:
-        _write_name_keys(keys)
+        # New ids: their keys cannot exist yet, so they go in without conflict checks (COPY).
+        indexing.write_keys(keys, new_people=True)
     result.person_ids = list(pks)
     result.people = len(pks)
 
@@ -518,18 +519,6 @@ def _write(principal, organization: Organization, document: PfifDocument, result
         for person_id, status in dict(welfare).items():
             update_welfare(actor=principal, crisis=crisis, person=people[person_id], status=status, source="partner")
             result.welfare += 1
-
-
-def _write_name_keys(keys: list[tuple[int, set[str]]]) -> None:
-    """The registry's name index for new people (registry.indexing.write_keys, faster for a large
-    feed): their keys cannot exist yet (new ids), so they go in with COPY; only the words new to
-    the vocabulary are inserted, skipping any another writer added meanwhile."""
-    words = sorted({key for _pk, person_keys in keys for key in person_keys if not key.startswith("=")})
-    known: set[str] = set()
-    for start in range(0, len(words), 5000):
-        known.update(NameWord.objects.filter(word__in=words[start : start + 5000]).values_list("word", flat=True))
-    insert_rows(NameWord, ["word"], [(w,) for w in words if w not in known], ignore_conflicts=True)
-    insert_rows(NameKey, ["key", "person"], [(key, pk) for pk, person_keys in keys for key in person_keys])
 
 
 def _existing(queryset, record_ids) -> dict[str, int]:
