@@ -206,12 +206,14 @@ def prefetch_for_rows(queryset):
 
 def person_row(person) -> dict[str, str]:
     """One person's values in ALL_COLUMNS (strings; empty when unknown)."""
-    contacts = list(person.contacts.all())
+    # In the order they were recorded, as the exports write them (these models have no ordering:
+    # PostgreSQL may return them in any order, and the first document is the first recorded).
+    contacts = sorted(person.contacts.all(), key=_pk)
     phones = [c for c in contacts if c.kind == "phone"]
     emails = [c for c in contacts if c.kind == "email"]
-    documents = list(person.documents.all())
+    documents = sorted(person.documents.all(), key=_pk)
     open_consents = {c.purpose: c.given for c in person.consents.all() if c.withdrawn_at is None}
-    nationalities = [n.country for n in person.nationalities.all()]
+    nationalities = [n.country for n in sorted(person.nationalities.all(), key=_pk)]
     main = person.nationality or (nationalities[0] if nationalities else "")
     ordered = [main] + [n for n in nationalities if n != main] if main else nationalities
     row = {
@@ -240,6 +242,10 @@ def person_row(person) -> dict[str, str]:
         given = open_consents.get(purpose)
         row[column] = "" if given is None else ("yes" if given else "no")
     return row
+
+
+def _pk(row) -> int:
+    return row.pk
 
 
 def _birth_date(person) -> str:
