@@ -30,6 +30,7 @@ from contextlib import nullcontext
 from django.db import connections, transaction
 
 from amparo.registry.columns import ALL_COLUMNS, CONSENT_COLUMNS
+from amparo.registry.exporting import PERSON_FIELDS
 
 PIECE = 64 * 1024  # bytes of CSV handed to the caller at a time
 
@@ -116,26 +117,7 @@ def yes_no(column: str) -> str:
 
 
 # The inner (scoped) query's columns, by position: exporting.PERSON_FIELDS, then the EXACT flag.
-PERSON_NAMES = (
-    "pid",
-    "source_record_id",
-    "given_names",
-    "first_surname",
-    "second_surname",
-    "sex",
-    "birth_date",
-    "birth_date_precision",
-    "nationality",
-    "latitude",
-    "longitude",
-    "country",
-    "subdivision",
-    "municipality",
-    "preferred_language",
-    "preferred_channel",
-    "languages",
-    "exact",
-)
+PERSON_NAMES = ("pid", *PERSON_FIELDS[1:], "exact")
 
 # Related rows, aggregated per person of the export (joined to the materialized rows `s`).
 _RELATED = """,
