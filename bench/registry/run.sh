@@ -3,6 +3,8 @@
 # lookup, at N people (default 1,000,000) on SQLite and, when a server answers, PostgreSQL.
 #   bash bench/registry/run.sh                 # 1M people
 #   BENCH_PEOPLE=100000 bash bench/registry/run.sh
+#   BENCH_FILE=var/bench/varied_100000.csv bash bench/registry/run.sh   # another generator's file
+#     (python bench/matching/generate_varied.py --people 100000 --output var/bench/varied_100000.csv)
 # PostgreSQL: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432), databases
 # amparo_bench_raw and amparo_bench_import (prefix BENCH_DB_PREFIX, default amparo_bench) are
 # dropped and re-created. The raw reference is the
@@ -14,16 +16,17 @@ PY=.venv/bin/python
 N="${BENCH_PEOPLE:-1000000}"
 OUT=var/bench
 mkdir -p "$OUT"
-FILE="$OUT/people_${N}.csv"
+FILE="${BENCH_FILE:-$OUT/people_${N}.csv}"
 [ -s "$FILE" ] || "$PY" bench/generate_people.py --count "$N" --output "$FILE" --errors 0.15
+TAG="${BENCH_FILE:+-$(basename "$FILE" .csv)}"  # figures of another file kept apart
 echo "people file: $FILE ($(wc -l <"$FILE") lines)"
 
 run() {  # label raw_url import_url
   echo "--- $1"
-  DATABASE_URL="$2" "$PY" bench/registry/bench_registry.py raw "$FILE" --method "${BENCH_RAW_METHOD:-sql}" | tee "$OUT/$1-raw.json"
-  DATABASE_URL="$3" "$PY" bench/registry/bench_registry.py import "$FILE" | tee "$OUT/$1-import.json"
-  DATABASE_URL="$3" "$PY" bench/registry/bench_registry.py search "$FILE" | tee "$OUT/$1-search.json"
-  "$PY" - "$OUT/$1-raw.json" "$OUT/$1-import.json" "$OUT/$1-search.json" <<'PY'
+  DATABASE_URL="$2" "$PY" bench/registry/bench_registry.py raw "$FILE" --method "${BENCH_RAW_METHOD:-sql}" | tee "$OUT/$1$TAG-raw.json"
+  DATABASE_URL="$3" "$PY" bench/registry/bench_registry.py import "$FILE" | tee "$OUT/$1$TAG-import.json"
+  DATABASE_URL="$3" "$PY" bench/registry/bench_registry.py search "$FILE" | tee "$OUT/$1$TAG-search.json"
+  "$PY" - "$OUT/$1$TAG-raw.json" "$OUT/$1$TAG-import.json" "$OUT/$1$TAG-search.json" <<'PY'
 import json, sys
 raw, imp, search = (json.load(open(p)) for p in sys.argv[1:4])
 print(f"import: {imp['rows_per_s']:,.0f} rows/s vs raw bulk insert {raw['rows_per_s']:,.0f} rows/s "
