@@ -223,8 +223,16 @@ def _unique(items):
     return list(dict.fromkeys(items))
 
 
+def _iso_subdivisions(country: str) -> list[str]:
+    """The country's top-level ISO 3166-2 codes, sorted (pycountry)."""
+    import pycountry
+
+    return sorted(s.code for s in pycountry.subdivisions.get(country_code=country) if s.parent_code is None)
+
+
 class World:
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, iso_places: bool = False):
+        self.iso_places = iso_places
         self.rng = r = random.Random(seed)
         tail = [s[0] + s[1:].lower() for s in _unique(_tail_surnames()) if len(s) >= 4]
         r.shuffle(tail)
@@ -248,6 +256,9 @@ class World:
         r = self.rng
         word = r.choice(PLACE_WORDS)
         name = word if r.random() < 0.3 else f"{r.choice(PLACE_PREFIXES)} {word}"
+        if self.iso_places:  # a real code, for the registry import (the same random stream)
+            codes = _iso_subdivisions(country)
+            return codes[k % len(codes)], name
         return f"{country}-{k + 1:02d}", name
 
     def country(self) -> str:
@@ -565,9 +576,11 @@ class World:
         return birth, ""
 
 
-def generate(people: int, seed: int = 11, again_share: float = 0.2) -> list[dict]:
-    """About `people` records, originals and later registrations, shuffled."""
-    world = World(seed)
+def generate(people: int, seed: int = 11, again_share: float = 0.2, iso_places: bool = False) -> list[dict]:
+    """About `people` records, originals and later registrations, shuffled. Subdivisions are
+    numbered per country (MX-13: most are not ISO 3166-2 codes, which the matcher does not mind);
+    `iso_places` draws real codes instead, so that Amparo's import does not reject the rows."""
+    world = World(seed, iso_places)
     r = world.rng
     counter = iter(range(1, 10**9))
     originals: list[dict] = []
@@ -608,8 +621,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--output", required=True)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--iso-places", action="store_true", help="real ISO 3166-2 subdivision codes")
     args = parser.parse_args()
-    write(generate(args.people, args.seed), args.output)
+    write(generate(args.people, args.seed, iso_places=args.iso_places), args.output)
 
 
 if __name__ == "__main__":

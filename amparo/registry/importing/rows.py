@@ -262,7 +262,10 @@ def parse_row(row: Mapping[str, object], *, context: RowContext) -> ParsedRow:
     if phone_cell:
         regions = (data.country, *data.nationalities, context.organization_country)
         for part in _SPLIT_PHONES.split(phone_cell):
-            if not part.strip():
+            # A leading apostrophe keeps "+502 …" text in a spreadsheet (and Amparo's exports write
+            # one before a cell starting with "+" that is not a plain number): not part of the number.
+            part = part.strip().removeprefix("'").strip()
+            if not part:
                 continue
             # A number with its country prefix is read without the regions: one cache entry.
             parsed = _parse_phone(part, () if part.lstrip()[:1] == "+" or part.lstrip()[:2] == "00" else regions)
@@ -285,8 +288,8 @@ def _parse_phone(text: str, regions: tuple[str, ...]) -> ParsedPhone:
 
 
 def parse_date(text: str, *, this_year: int | None = None) -> tuple[date, str]:
-    """ISO (1990-05-17, 1990-05, 1990) or day first (17/05/1990, 17-05-1990, 17.05.90) → (date,
-    precision); two-digit years are read against `this_year` (today's by default). Raises
+    """ISO (1990-05-17, 19900517, 1990-05, 1990), year first (1990/05/17, 1990.05.17) or day
+    first (17/05/1990, 17-05-1990, 17.05.90) → (date, precision); two-digit years are read against `this_year` (today's by default). Raises
     ValueError."""
     parsed = _parse_date(text.strip(), this_year or date.today().year)
     if parsed is None:
@@ -307,9 +310,14 @@ def _parse_date(text: str, this_year: int) -> tuple[date, str] | None:
 def _read_date(text: str, this_year: int) -> tuple[date, str]:
     if "T" in text or " " in text:  # "1990-05-17 00:00:00" from spreadsheets
         text = re.split(r"[T ]", text, maxsplit=1)[0]
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    # Year first: ISO (1990-05-17), as other systems write it (1990/05/17, 1990.05.17) and ISO's
+    # basic form (19900517). Nobody writes year, day, month, so these are not ambiguous; an
+    # eight-digit day-first date (17051990) is refused rather than guessed.
+    match = re.fullmatch(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})", text) or re.fullmatch(
+        r"(1[89]\d\d|2\d{3})()(\d\d)(\d\d)", text
+    )
     if match:
-        return date(int(match[1]), int(match[2]), int(match[3])), DatePrecision.DAY
+        return date(int(match[1]), int(match[3]), int(match[4])), DatePrecision.DAY
     match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})", text)
     if match:
         year = int(match[3])

@@ -145,12 +145,19 @@ def _subdivisions(country: str) -> dict[str, str]:
 
 @lru_cache(maxsize=_CACHE)
 def subdivision_code(text: str, country: str) -> str | None:
-    """'MX-GRO', 'GRO' or 'Guerrero' (with country MX) → 'MX-GRO'; None when unknown."""
+    """'MX-GRO', 'GRO' or 'Guerrero' (with country MX) → 'MX-GRO', 'PA-06' → 'PA-6', 'GT-1' →
+    'GT-01'; None when unknown."""
     if not text or not text.strip():
         return None
     raw = text.strip().upper()
-    if "-" in raw and pycountry.subdivisions.get(code=raw) is not None:
-        return raw
+    if "-" in raw:
+        if pycountry.subdivisions.get(code=raw) is not None:
+            return raw
+        prefix, _, number = raw.partition("-")
+        if number.isdigit():  # numbered codes written with or without a leading zero: PA-06, GT-1
+            for code in (f"{prefix}-{int(number)}", f"{prefix}-{int(number):02d}"):
+                if pycountry.subdivisions.get(code=code) is not None:
+                    return code
     if not country:
         return None
     return _subdivisions(country.upper()).get(_key(text))

@@ -139,6 +139,43 @@ def test_utf8_bom_comma_file_with_english_headers_and_f_m_codes(shelter, tmp_pat
     assert ContactPoint.objects.get(person__source_record_id="E1").value == "+50934567890"
 
 
+def test_year_first_dates_and_apostrophe_phones_as_other_systems_write_them(shelter, tmp_path):
+    """Files from other systems (bench/matching/generate_varied.py writes them this way): year-first
+    dates with slashes or dots and ISO's basic form are read; an eight-digit day-first date is
+    refused, not guessed; a spreadsheet's leading apostrophe is not part of a phone number."""
+    path = tmp_path / "other-system.csv"
+    path.write_text(
+        "source_record_id,given_names,first_surname,date_of_birth,nationality,phone\n"
+        "Y1,Rosa,Díaz,1953/01/29,GT,'+502 5555 1234\n"
+        "Y2,Ana,Pérez,19980105,GT,'+52 55 1234 5678 / '5555 4321\n"
+        "Y3,Luis,Ruiz,1990.5.7,GT,\n"
+        "Y4,Juan,Soto,17051990,GT,\n"  # 17 May 1990 written day first without separators
+        "Y5,Iris,Mejía,1990/13/01,GT,\n",  # year first, then no month 13: refused
+        encoding="utf-8",
+    )
+    with translation.override("en"):
+        result = run(shelter, path, report_path=tmp_path / "rejected.csv")
+    assert (result.imported, result.rejected, result.warnings) == (3, 2, 0)
+    born = dict(Person.objects.values_list("source_record_id", "birth_date"))
+    assert {k: v.isoformat() for k, v in born.items()} == {"Y1": "1953-01-29", "Y2": "1998-01-05", "Y3": "1990-05-07"}
+    phones = ContactPoint.objects.filter(kind="phone").order_by("person__source_record_id", "pk")
+    assert [(p.value, p.raw_value, p.is_valid) for p in phones] == [
+        ("+50255551234", "+502 5555 1234", True),
+        ("+525512345678", "+52 55 1234 5678", True),
+        ("+50255554321", "5555 4321", True),
+    ]
+    report = list(csv.DictReader((tmp_path / "rejected.csv").open(encoding="utf-8-sig")))
+    assert {(r["row"], r["column"]) for r in report} == {("5", "date_of_birth"), ("6", "date_of_birth")}
+
+
+def test_numbered_subdivision_codes_are_read_with_or_without_a_leading_zero():
+    from amparo.registry.importing.vocabulary import subdivision_code
+
+    assert subdivision_code("PA-06", "PA") == "PA-6"  # ISO writes Panamá's provinces unpadded
+    assert subdivision_code("gt-1", "") == "GT-01"  # and Guatemala's departments padded
+    assert subdivision_code("MX-13", "MX") is None  # Mexico's are letters: a number is not guessed
+
+
 def test_xlsx_file_with_dates_and_numbers_as_cells(shelter, tmp_path):
     from datetime import datetime
 
