@@ -18,7 +18,9 @@ class ParsedPhone:
 
 def parse_phone(raw: str, *regions: str) -> ParsedPhone:
     raw = (raw or "").strip()
-    candidates = [r.upper() for r in regions if r] or [None]
+    # Each region once: the location, the nationality and the organization's country are often
+    # the same, and a number that does not parse costs a full parse and validation per region.
+    candidates = list(dict.fromkeys(r.upper() for r in regions if r)) or [None]
     if raw.startswith("+") or raw.startswith("00"):
         candidates = [None]
         raw_for_parse = "+" + raw[2:] if raw.startswith("00") else raw
