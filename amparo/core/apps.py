@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Amparo")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from amparo.core import checks  # noqa: F401  (registers the deployment checks)
+        from amparo.core.database import plan_for_whole_results
+
+        connection_created.connect(plan_for_whole_results, dispatch_uid="amparo-plan-whole-results")
